@@ -1,0 +1,50 @@
+// Event filters for vm-sub (pure): the same option repeated means OR,
+// different options mean AND, like `docker events --filter`.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "message.h"
+
+namespace vme {
+
+/// True when `text` matches the shell glob `pattern` ('*', '?', '[...]';
+/// no special meaning for '/'). Works on bytes.
+bool glob_match(std::string_view pattern, std::string_view text);
+
+/// True when `pattern` contains a glob metacharacter ('*', '?', '[').
+bool has_glob(std::string_view pattern);
+
+/// What vm-sub's --host/--domain/--kind/--event options asked for.
+/// An empty list accepts everything for that attribute.
+struct Filter {
+    std::vector<std::string> hosts;    ///< globs over the host name
+    std::vector<std::string> domains;  ///< globs over the VM name
+    std::vector<std::string> kinds;    ///< exact kind names
+    std::vector<std::string> events;   ///< exact event tokens
+
+    /// True when the event passes every non-empty list.
+    bool matches(const Event& event) const;
+
+    /// True when a host/VM pair passes the host and domain lists
+    /// (used for state and status messages, which have no kind/event).
+    bool matches_place(std::string_view host, std::string_view vm) const;
+};
+
+/// The MQTT subscriptions that carry exactly the events `filter` can accept,
+/// as narrow as possible: exact (non-glob) hosts, VMs and kinds become topic
+/// levels (escaped), anything else '+'. At most `max_topics` filters; beyond
+/// that the narrowing falls back to fewer, wider filters. Always non-empty.
+std::vector<std::string> event_subscriptions(std::string_view prefix, const Filter& filter,
+                                             std::size_t max_topics = 64);
+
+/// Status subscriptions ("<prefix>/<host>/status") for the filter's hosts.
+std::vector<std::string> status_subscriptions(std::string_view prefix, const Filter& filter);
+
+/// State subscriptions ("<prefix>/<host>/<vm>/state") for the filter.
+std::vector<std::string> state_subscriptions(std::string_view prefix, const Filter& filter,
+                                             std::size_t max_topics = 64);
+
+}  // namespace vme

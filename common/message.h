@@ -1,0 +1,113 @@
+// The vm-events/1 payloads (pure): encoding to compact JSON and strict,
+// safe decoding. See man/vm-events.7 for the contract.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "result.h"
+
+namespace vme {
+
+/// The schema tag carried by every payload.
+inline constexpr std::string_view kSchema = "vm-events/1";
+
+/// Largest payload decode_*() accepts, in bytes.
+inline constexpr std::size_t kMaxPayloadBytes = 1024 * 1024;
+
+/// Deepest JSON nesting decode_*() accepts.
+inline constexpr int kMaxJsonDepth = 32;
+
+/// The VM a message is about.
+struct DomainRef {
+    std::string name;
+    std::string uuid;   ///< canonical 36-character form
+    int id = -1;        ///< libvirt domain id; -1 when inactive (encoded as null)
+};
+
+/// One domain event ("<prefix>/<host>/<vm>/event/<kind>").
+struct Event {
+    std::uint64_t seq = 0;   ///< +1 per message of one publisher run
+    std::string boot;        ///< random id of the publisher run
+    std::string time;        ///< UTC, "2026-11-26T02:21:24.457Z"
+    std::string host;
+    std::string uri;         ///< the libvirt URI vm-pub is connected to
+    DomainRef domain;
+    std::string kind;        ///< kind_name(), e.g. "lifecycle"
+    std::string event;       ///< lifecycle token, or the kind's main token
+    std::string detail;      ///< detail token; may be empty (then omitted)
+    int event_code = -1;     ///< libvirt code of `event`; -1 = omitted
+    int detail_code = -1;    ///< libvirt code of `detail`; -1 = omitted
+    std::string text;        ///< human text, virsh style
+    bool synthetic = false;  ///< true when made up after a reconnect (encoded only when true)
+    nlohmann::ordered_json fields = nlohmann::ordered_json::object();  ///< the kind's own fields
+};
+
+/// A VM's current state ("<prefix>/<host>/<vm>/state", retained).
+struct State {
+    std::string time;
+    std::string host;
+    DomainRef domain;
+    std::string state;       ///< state_name()
+    std::string reason;      ///< state_reason_name()
+    int state_code = 0;
+    int reason_code = 0;
+    bool persistent = true;  ///< false for a transient VM
+    std::string boot;        ///< publisher run that wrote it
+};
+
+/// A publisher's availability ("<prefix>/<host>/status", retained, last will).
+struct HostStatus {
+    std::string time;        ///< may be empty in the last will (unknown in advance)
+    std::string host;
+    bool online = false;     ///< "status":"online" / "offline"
+    std::string version;     ///< vm-pub version
+    std::string boot;
+    std::uint64_t dropped = 0;  ///< events dropped from a full queue so far this run
+    std::string uri;
+};
+
+/// One line of a host inventory ("<prefix>/<host>/inventory", retained).
+struct InventoryEntry {
+    DomainRef domain;
+    std::string state;
+    std::string reason;
+};
+
+/// Compact one-line JSON with keys in the documented order:
+/// schema, seq, boot, time, host, uri, domain{name,uuid,id}, kind, event,
+/// detail, event_code, detail_code, text, [synthetic], then `fields` merged in.
+/// Invalid UTF-8 in any string is replaced (U+FFFD), never thrown.
+std::string encode_event(const Event& event);
+
+/// Compact JSON: schema, type "state", time, host, domain, state, reason,
+/// state_code, reason_code, persistent, boot.
+std::string encode_state(const State& state);
+
+/// Compact JSON: schema, type "status", status, time, host, version, boot, dropped, uri.
+std::string encode_status(const HostStatus& status);
+
+/// Compact JSON: schema, type "inventory", time, host, domains[{name,uuid,id,state,reason}].
+std::string encode_inventory(std::string_view time, std::string_view host,
+                             const std::vector<InventoryEntry>& entries);
+
+/// Strict decoding. Errors (never exceptions) for: more than kMaxPayloadBytes,
+/// nesting deeper than kMaxJsonDepth, invalid JSON or UTF-8, a schema other
+/// than kSchema, a missing required field or one of the wrong type.
+/// Unknown extra fields are kept in Event::fields (forward compatibility).
+Result<Event> decode_event(std::string_view payload);
+Result<State> decode_state(std::string_view payload);
+Result<HostStatus> decode_status(std::string_view payload);
+Result<std::vector<InventoryEntry>> decode_inventory(std::string_view payload);
+
+/// The event as one JSON object value (what encode_event serialises).
+nlohmann::ordered_json event_to_json(const Event& event);
+
+/// Parses `payload` with the size and depth limits above; error, never throw.
+Result<nlohmann::ordered_json> parse_json_limited(std::string_view payload);
+
+}  // namespace vme

@@ -1,0 +1,64 @@
+// The vm-events/1 topic scheme (pure):
+//   <prefix>/<host>/<vm>/event/<kind>   one message per event, not retained
+//   <prefix>/<host>/<vm>/state          retained current state; empty payload = removed
+//   <prefix>/<host>/status              retained publisher availability, also the last will
+//   <prefix>/<host>/inventory           retained list of the host's VMs and states
+// Host and VM segments are escaped with escape_segment().
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "result.h"
+
+namespace vme {
+
+/// Percent-encodes, byte by byte, every byte of `raw` that could change the
+/// topic structure or be refused by a broker: '/', '+', '#', '%', C0 controls,
+/// DEL, C1 controls (U+0080..U+009F, as their two UTF-8 bytes), Unicode
+/// noncharacters (U+FDD0..U+FDEF, U+xxFFFE/U+xxFFFF, all their UTF-8 bytes),
+/// and every byte that is not part of valid UTF-8. Upper-case hex ("%2F").
+/// Everything else, printable UTF-8 included, is copied unchanged.
+std::string escape_segment(std::string_view raw);
+
+/// The exact inverse of escape_segment: every "%XX" (hex, either case) becomes
+/// its byte. Error on a '%' not followed by two hex digits, or on a segment
+/// containing '/', '+' or '#'.
+Result<std::string> unescape_segment(std::string_view segment);
+
+/// Which of the vm-events/1 topics a topic is.
+enum class TopicType { Event, State, Status, Inventory };
+
+/// A parsed vm-events/1 topic; host and vm are unescaped (raw) names.
+struct TopicParts {
+    TopicType type = TopicType::Event;
+    std::string host;
+    std::string vm;    ///< empty for Status and Inventory
+    std::string kind;  ///< only for Event
+};
+
+/// Builds "<prefix>/<esc host>/<esc vm>/event/<kind>".
+std::string event_topic(std::string_view prefix, std::string_view host,
+                        std::string_view vm, std::string_view kind);
+
+/// Builds "<prefix>/<esc host>/<esc vm>/state".
+std::string state_topic(std::string_view prefix, std::string_view host, std::string_view vm);
+
+/// Builds "<prefix>/<esc host>/status".
+std::string status_topic(std::string_view prefix, std::string_view host);
+
+/// Builds "<prefix>/<esc host>/inventory".
+std::string inventory_topic(std::string_view prefix, std::string_view host);
+
+/// Parses a topic under `prefix` (which may itself contain '/').
+/// Error when the topic is not one of the four shapes or a segment is
+/// badly escaped.
+Result<TopicParts> parse_topic(std::string_view prefix, std::string_view topic);
+
+/// Error when a user-given prefix is unusable as a topic prefix: empty,
+/// containing '+', '#', NUL or control bytes, starting or ending with '/'.
+Status check_prefix(std::string_view prefix);
+
+}  // namespace vme

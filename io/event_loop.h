@@ -1,0 +1,55 @@
+// A single-threaded poll(2) loop with fd watches and one-shot timers.
+// Both tools run everything (MQTT socket, signals, timers, children) on it,
+// so nothing waits on anything else.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <vector>
+
+namespace vme::io {
+
+class EventLoop {
+public:
+    using Clock = std::chrono::steady_clock;
+    using FdHandler = std::function<void(short revents)>;
+    using TimerId = std::uint64_t;
+
+    /// Watches `fd` for `events` (POLLIN/POLLOUT); replaces an earlier watch of fd.
+    void watch(int fd, short events, FdHandler handler);
+
+    /// Changes the events of an existing watch (no-op when fd is not watched).
+    void set_events(int fd, short events);
+
+    /// Stops watching fd (safe from inside a handler).
+    void unwatch(int fd);
+
+    /// Runs `fn` once after `delay`; returns an id for cancel().
+    TimerId after(std::chrono::milliseconds delay, std::function<void()> fn);
+
+    /// Cancels a pending timer (no-op when it already ran).
+    void cancel(TimerId id);
+
+    /// Polls and dispatches until stop() is called. EINTR is retried.
+    void run();
+
+    /// Makes run() return after the current dispatch round.
+    void stop() { stopping_ = true; }
+
+    /// One poll with at most `max_wait` and dispatch; for tests and drains.
+    void run_once(std::chrono::milliseconds max_wait);
+
+private:
+    struct Watch { short events; FdHandler handler; };
+    struct Timer { Clock::time_point due; std::function<void()> fn; };
+    int poll_timeout_ms(std::chrono::milliseconds cap) const;
+    void fire_due_timers();
+    std::map<int, Watch> watches_;
+    std::map<TimerId, Timer> timers_;
+    TimerId next_timer_ = 1;
+    bool stopping_ = false;
+};
+
+}  // namespace vme::io

@@ -1,0 +1,100 @@
+// One long-lived MQTT connection driven by our EventLoop (no libmosquitto
+// threads, no loop_forever), with our own reconnect policy: libmosquitto's
+// loops give up for good after some errors, a daemon must not.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "io/client_options.h"
+#include "io/event_loop.h"
+
+struct mosquitto;
+
+namespace vme::io {
+
+/// Receives connection events. Called on the event loop thread; must not block.
+class MqttListener {
+public:
+    virtual ~MqttListener() = default;
+    /// Connected (CONNACK accepted). `session_present` as the broker said.
+    virtual void on_connected(bool session_present) = 0;
+    /// Connection lost or refused; `reason` is libmosquitto's text. A
+    /// reconnect is already scheduled unless the client was stopped.
+    virtual void on_disconnected(const std::string& reason) = 0;
+    /// A QoS>0 message was acknowledged (QoS 0: written to the socket).
+    virtual void on_published(int mid) { (void)mid; }
+    /// A subscription was acknowledged; granted QoS per filter (128 = refused).
+    virtual void on_subscribed(int mid, const std::vector<int>& granted) { (void)mid; (void)granted; }
+    /// A message arrived.
+    virtual void on_message(std::string_view topic, std::string_view payload, bool retained) {
+        (void)topic; (void)payload; (void)retained;
+    }
+};
+
+/// Deleter for the libmosquitto handle.
+struct MosquittoDeleter { void operator()(struct mosquitto* m) const; };
+
+/// Reconnect backoff: starts at `initial`, doubles to `max`.
+struct Backoff {
+    int initial_ms = 250;
+    int max_ms = 10000;
+};
+
+class MqttClient {
+public:
+    /// Creates the handle and applies TLS, credentials, will and protocol;
+    /// does not connect yet. Error with libmosquitto's reason.
+    static Result<std::unique_ptr<MqttClient>> create(const ConnectionConfig& config,
+                                                      EventLoop& loop, MqttListener& listener,
+                                                      Backoff backoff = {});
+    ~MqttClient();
+
+    /// Starts connecting (non-blocking after name resolution) and keeps
+    /// reconnecting with backoff whenever the connection is lost or refused,
+    /// until stop(). Every failed attempt reaches on_disconnected.
+    void start();
+
+    /// Disconnects cleanly (DISCONNECT packet) and stops reconnecting.
+    void stop();
+
+    /// True between on_connected and on_disconnected.
+    bool connected() const { return connected_; }
+
+    /// Hands a message to libmosquitto; returns its mid. Call only while
+    /// connected(): libmosquitto queues QoS>0 messages itself and resends
+    /// them after a reconnect, so a message must be handed over exactly once.
+    Result<int> publish(std::string_view topic, std::string_view payload, int qos, bool retain);
+
+    /// Subscribes to every filter at `qos` in one SUBSCRIBE; returns its mid.
+    Result<int> subscribe(const std::vector<std::string>& filters, int qos);
+
+    /// Messages handed over and not yet acknowledged (libmosquitto's count).
+    int in_flight() const;
+
+    /// The protocol actually in use (4 = 3.1.1, 5).
+    int protocol() const { return config_.protocol; }
+
+private:
+    MqttClient(const ConnectionConfig& config, EventLoop& loop, MqttListener& listener, Backoff backoff);
+    // (implementation details are private to mqtt_client.cpp)
+    struct Impl;
+    friend struct Impl;
+    ConnectionConfig config_;
+    EventLoop& loop_;
+    MqttListener& listener_;
+    Backoff backoff_;
+    std::unique_ptr<struct mosquitto, MosquittoDeleter> mosq_;
+    bool connected_ = false;
+    bool stopped_ = false;
+    int current_backoff_ms_ = 0;
+    int watched_fd_ = -1;
+    EventLoop::TimerId misc_timer_ = 0;
+    EventLoop::TimerId reconnect_timer_ = 0;
+};
+
+}  // namespace vme::io

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs the whole test suite from a fresh clone: installs what is missing,
+# builds twice (plain, and with AddressSanitizer + UBSan), runs every meson
+# test suite in both builds (each test starts and stops its own private
+# mosquitto and libvirtd), and prints one closing line "N passed, N failed".
+# Usage: scripts/test.sh            (as root, or with sudo available)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -E "$@"; fi; }
+
+configure() {  # configure DIR [meson options...]
+  local dir=$1; shift
+  if [ -f "$dir/build.ninja" ]; then
+    meson configure "$dir" "$@" >/dev/null
+  else
+    meson setup "$dir" "$@" >/dev/null
+  fi
+}
+
+passed=0
+failed=0
+run_suites() {  # run_suites DIR LABEL
+  local dir=$1 label=$2
+  echo "=== $label: build"
+  meson compile -C "$dir"
+  echo "=== $label: test"
+  local rc=0
+  as_root meson test -C "$dir" --print-errorlogs --num-processes 2 || rc=$?
+  local p f
+  p=$(jq -s '[.[] | select(.result == "OK" or .result == "EXPECTEDFAIL")] | length' "$dir/meson-logs/testlog.json")
+  f=$(jq -s '[.[] | select(.result != "OK" and .result != "EXPECTEDFAIL" and .result != "SKIP")] | length' "$dir/meson-logs/testlog.json")
+  passed=$((passed + p)); failed=$((failed + f))
+  [ "$rc" -eq 0 ] || [ "$f" -gt 0 ] || failed=$((failed + 1))
+}
+
+configure build -Dwerror=true
+run_suites build "plain build"
+
+configure build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug -Dwerror=true
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0 \
+  run_suites build-asan "sanitized build (address,undefined)"
+
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
