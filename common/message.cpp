@@ -1,1 +1,511 @@
-// placeholder: implementation in progress
+// The vm-events/1 payloads: compact JSON encoding and strict decoding.
+//
+// Encoding rule shared by every payload: required keys are always written;
+// optional strings are omitted when empty, so decode(encode(x)) == x.
+// Decoding never throws: nlohmann's exceptions are caught at the single
+// parse point, and every typed read checks the type first.
+#include "message.h"
+
+#include <array>
+#include <climits>
+#include <optional>
+#include <set>
+
+#include "sanitize.h"
+
+namespace vme {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+/// Longest error message derived from payload text (a parse error quotes
+/// the token it choked on, which can be the whole payload).
+constexpr std::size_t kMaxQuoted = 160;
+
+/// The keys encode_event writes itself; any other top-level key of an
+/// event is a kind-specific field and lives in Event::fields.
+constexpr std::array<std::string_view, 14> kEventKeys{
+    "schema", "seq", "boot", "time", "host", "uri", "domain",
+    "kind", "event", "detail", "event_code", "detail_code", "text", "synthetic"};
+
+bool is_event_key(std::string_view key) {
+    for (const auto standard : kEventKeys)
+        if (key == standard) return true;
+    return false;
+}
+
+// ---------------------------------------------------------------- encoding
+
+/// One line, no spaces, invalid UTF-8 replaced by U+FFFD instead of throwing.
+std::string dump_compact(const Json& json) {
+    return json.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+void put_if_set(Json& json, const char* key, const std::string& value) {
+    if (!value.empty()) json[key] = value;
+}
+
+/// A domain id: null for an inactive VM (-1 or any negative value).
+Json id_json(int id) { return id < 0 ? Json(nullptr) : Json(id); }
+
+Json domain_json(const DomainRef& domain) {
+    Json json = Json::object();
+    json["name"] = domain.name;
+    put_if_set(json, "uuid", domain.uuid);
+    json["id"] = id_json(domain.id);
+    return json;
+}
+
+/// The start of every non-event payload: schema, then its type tag.
+Json typed_header(const char* type) {
+    Json json = Json::object();
+    json["schema"] = kSchema;
+    json["type"] = type;
+    return json;
+}
+
+/// Appends the kind's own fields; a field named like a standard key is
+/// skipped so it can never override (or duplicate) the standard one.
+void merge_fields(Json& json, const Json& fields) {
+    if (!fields.is_object()) return;
+    for (auto it = fields.begin(); it != fields.end(); ++it)
+        if (!is_event_key(it.key())) json[it.key()] = it.value();
+}
+
+// ----------------------------------------------------------- parse limits
+
+/// Cuts `text` to at most `max` bytes without splitting a UTF-8 sequence.
+std::string shorten(std::string text, std::size_t max) {
+    if (text.size() <= max) return text;
+    std::size_t cut = max;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    text.resize(cut);
+    return text + "...";
+}
+
+/// The pre-parse limits, checked on the raw text by counting brackets and
+/// ':' outside strings, so nlohmann never builds (or destroys) a deep
+/// document nor an object with a huge number of keys. Unbalanced closers
+/// are clamped at depth 0: the count never underestimates.
+class ShapeScan {
+public:
+    Status feed(char ch) {
+        if (in_string_) {
+            skip_string_byte(ch);
+            return Ok{};
+        }
+        if (ch == '"') in_string_ = true;
+        if (ch == '[' || ch == '{') return open(ch == '{');
+        if ((ch == ']' || ch == '}') && !members_.empty()) members_.pop_back();
+        if (ch == ':' && !members_.empty() && members_.back() >= 0 &&
+            ++members_.back() > kMaxJsonObjectMembers)
+            return Error{"JSON object with more than " + std::to_string(kMaxJsonObjectMembers) +
+                         " members"};
+        return Ok{};
+    }
+
+private:
+    void skip_string_byte(char ch) {
+        if (escaped_)
+            escaped_ = false;
+        else if (ch == '\\')
+            escaped_ = true;
+        else if (ch == '"')
+            in_string_ = false;
+    }
+
+    Status open(bool object) {
+        if (static_cast<int>(members_.size()) >= kMaxJsonDepth)
+            return Error{"JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels"};
+        members_.push_back(object ? 0 : -1);  // -1: an array has no members to count
+        return Ok{};
+    }
+
+    std::vector<int> members_;  ///< one entry per open container
+    bool in_string_ = false;
+    bool escaped_ = false;
+};
+
+Status check_shape(std::string_view text) {
+    ShapeScan scan;
+    for (const char ch : text)
+        if (auto status = scan.feed(ch); !status) return status;
+    return Ok{};
+}
+
+/// Remembers the first key that repeats within one object: two parsers
+/// disagreeing on which duplicate wins is a classic smuggling trick.
+class DuplicateKeys {
+public:
+    /// The parser callback: always keeps the value (returns true).
+    bool on_event(Json::parse_event_t event, const Json& parsed) {
+        if (event == Json::parse_event_t::object_start) open_.emplace_back();
+        if (event == Json::parse_event_t::object_end && !open_.empty()) open_.pop_back();
+        if (event == Json::parse_event_t::key && parsed.is_string())
+            note_key(parsed.get_ref<const std::string&>());
+        return true;
+    }
+    const std::optional<std::string>& first() const { return first_; }
+
+private:
+    void note_key(const std::string& key) {
+        const bool repeated = !open_.empty() && !open_.back().insert(key).second;
+        if (repeated && !first_) first_ = key;
+    }
+
+    std::vector<std::set<std::string>> open_;
+    std::optional<std::string> first_;
+};
+
+/// nlohmann's message without its "[json.exception.parse_error.101] " tag.
+std::string parse_reason(const std::exception& e) {
+    std::string_view what = e.what();
+    if (const auto tag_end = what.find("] "); tag_end != std::string_view::npos)
+        what.remove_prefix(tag_end + 2);
+    return shorten(sanitize(what), kMaxQuoted);
+}
+
+/// Runs nlohmann's parser (shape already checked); error, never throw.
+Result<Json> parse_checked(std::string_view payload) {
+    DuplicateKeys duplicates;
+    Json::parser_callback_t callback = [&duplicates](int, Json::parse_event_t event, Json& parsed) {
+        return duplicates.on_event(event, parsed);
+    };
+    try {
+        Json json = Json::parse(payload.begin(), payload.end(), callback, true, false);
+        if (duplicates.first())
+            return Error{"duplicate key \"" + shorten(sanitize(*duplicates.first()), kMaxQuoted) +
+                         "\" in JSON object"};
+        return json;
+    } catch (const std::exception& e) {
+        return Error{"invalid JSON: " + parse_reason(e)};
+    }
+}
+
+// ---------------------------------------------------------------- decoding
+
+enum class Need { Required, Optional };
+
+/// An unsigned JSON integer that fits an int (libvirt codes and ids).
+bool is_small_unsigned(const Json& value) {
+    return value.is_number_unsigned() && value.get<std::uint64_t>() <= INT_MAX;
+}
+
+/// Reads typed fields of one JSON object, remembering only the first
+/// problem, so a decoder reads every field and checks once at the end.
+/// Field names in messages are full paths ("domain.name", "domains[2].id").
+class FieldReader {
+public:
+    FieldReader(const Json& object, std::string path) : object_(object), path_(std::move(path)) {}
+
+    /// The value at `key`, or nullptr when absent (an error if Required).
+    const Json* find(const char* key, Need need) {
+        const auto it = object_.find(key);
+        if (it != object_.end()) return &*it;
+        if (need == Need::Required) fail_raw("missing required field \"" + name(key) + "\"");
+        return nullptr;
+    }
+
+    std::string text(const char* key, Need need) {
+        const Json* value = find(key, need);
+        if (value == nullptr) return {};
+        if (value->is_string()) return value->get<std::string>();
+        fail(key, "expected a string");
+        return {};
+    }
+
+    std::uint64_t count(const char* key, Need need) {
+        const Json* value = find(key, need);
+        if (value == nullptr) return 0;
+        if (value->is_number_unsigned()) return value->get<std::uint64_t>();
+        fail(key, "expected an unsigned integer");
+        return 0;
+    }
+
+    /// A non-negative int; `absent` when the key is missing.
+    int code(const char* key, Need need, int absent) {
+        const Json* value = find(key, need);
+        if (value == nullptr) return absent;
+        if (is_small_unsigned(*value)) return static_cast<int>(value->get<std::uint64_t>());
+        fail(key, "expected a non-negative integer");
+        return absent;
+    }
+
+    bool flag(const char* key, bool absent) {
+        const Json* value = find(key, Need::Optional);
+        if (value == nullptr) return absent;
+        if (value->is_boolean()) return value->get<bool>();
+        fail(key, "expected true or false");
+        return absent;
+    }
+
+    /// A domain id: null or missing -> -1, else a non-negative int.
+    int domain_id(const char* key) {
+        const Json* value = find(key, Need::Optional);
+        if (value == nullptr || value->is_null()) return -1;
+        if (is_small_unsigned(*value)) return static_cast<int>(value->get<std::uint64_t>());
+        fail(key, "expected null or a non-negative integer");
+        return -1;
+    }
+
+    /// A required string that must equal `expected` (schema, type).
+    void expect(const char* key, std::string_view expected) {
+        const Json* value = find(key, Need::Required);
+        if (value == nullptr) return;
+        if (value->is_string() && value->get_ref<const std::string&>() == expected) return;
+        const std::string got = value->is_string()
+                                    ? "\"" + shorten(sanitize(value->get<std::string>()), kMaxQuoted) + "\""
+                                    : std::string("a JSON ") + value->type_name();
+        fail(key, "expected \"" + std::string(expected) + "\", got " + got);
+    }
+
+    /// The object at `key`, or nullptr (missing or of another type).
+    const Json* object(const char* key, Need need) { return typed(key, need, &Json::is_object, "an object"); }
+    const Json* array(const char* key, Need need) { return typed(key, need, &Json::is_array, "an array"); }
+
+    void fail(std::string_view key, const std::string& why) {
+        fail_raw("field \"" + name(key) + "\": " + why);
+    }
+
+    /// Keeps `other`'s first error when this reader has none yet.
+    void adopt(const FieldReader& other) {
+        if (!error_ && other.error_) error_ = other.error_;
+    }
+
+    const std::optional<Error>& error() const { return error_; }
+    std::string name(std::string_view key) const {
+        return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+    }
+
+private:
+    const Json* typed(const char* key, Need need, bool (Json::*is)() const noexcept,
+                      const char* what) {
+        const Json* value = find(key, need);
+        if (value == nullptr) return nullptr;
+        if ((value->*is)()) return value;
+        fail(key, std::string("expected ") + what);
+        return nullptr;
+    }
+
+    void fail_raw(std::string message) {
+        if (!error_) error_ = Error{std::move(message)};
+    }
+
+    const Json& object_;
+    std::string path_;
+    std::optional<Error> error_;
+};
+
+/// The domain object at "domain" of `outer` (name required).
+DomainRef read_domain(FieldReader& outer) {
+    DomainRef domain;
+    const Json* json = outer.object("domain", Need::Required);
+    if (json == nullptr) return domain;
+    FieldReader in(*json, outer.name("domain"));
+    domain.name = in.text("name", Need::Required);
+    domain.uuid = in.text("uuid", Need::Optional);
+    domain.id = in.domain_id("id");
+    outer.adopt(in);
+    return domain;
+}
+
+/// Parses within the limits and insists on a top-level object.
+Result<Json> parse_object(std::string_view payload) {
+    auto json = parse_json_limited(payload);
+    if (json && !json->is_object())
+        return Error{std::string("payload is a JSON ") + json->type_name() + ", expected an object"};
+    return json;
+}
+
+/// Every top-level key of an event that is not a standard one.
+Json extra_fields(const Json& json) {
+    Json fields = Json::object();
+    for (auto it = json.begin(); it != json.end(); ++it)
+        if (!is_event_key(it.key())) fields[it.key()] = it.value();
+    return fields;
+}
+
+template <typename T>
+Result<T> finish(const FieldReader& reader, T value) {
+    if (reader.error()) return *reader.error();
+    return value;
+}
+
+InventoryEntry read_inventory_entry(const Json& json, FieldReader& outer, std::size_t index) {
+    InventoryEntry entry;
+    const std::string key = "domains[" + std::to_string(index) + "]";
+    if (!json.is_object()) {
+        outer.fail(key, "expected an object");
+        return entry;
+    }
+    FieldReader in(json, outer.name(key));
+    entry.domain.name = in.text("name", Need::Required);
+    entry.domain.uuid = in.text("uuid", Need::Optional);
+    entry.domain.id = in.domain_id("id");
+    entry.state = in.text("state", Need::Required);
+    entry.reason = in.text("reason", Need::Optional);
+    outer.adopt(in);
+    return entry;
+}
+
+}  // namespace
+
+// ------------------------------------------------------------ public: encode
+
+nlohmann::ordered_json event_to_json(const Event& event) {
+    Json json = Json::object();
+    json["schema"] = kSchema;
+    json["seq"] = event.seq;
+    json["boot"] = event.boot;
+    json["time"] = event.time;
+    json["host"] = event.host;
+    put_if_set(json, "uri", event.uri);
+    json["domain"] = domain_json(event.domain);
+    json["kind"] = event.kind;
+    json["event"] = event.event;
+    put_if_set(json, "detail", event.detail);
+    if (event.event_code >= 0) json["event_code"] = event.event_code;
+    if (event.detail_code >= 0) json["detail_code"] = event.detail_code;
+    put_if_set(json, "text", event.text);
+    if (event.synthetic) json["synthetic"] = true;
+    merge_fields(json, event.fields);
+    return json;
+}
+
+std::string encode_event(const Event& event) { return dump_compact(event_to_json(event)); }
+
+std::string encode_state(const State& state) {
+    Json json = typed_header("state");
+    put_if_set(json, "time", state.time);
+    json["host"] = state.host;
+    json["domain"] = domain_json(state.domain);
+    json["state"] = state.state;
+    put_if_set(json, "reason", state.reason);
+    json["state_code"] = state.state_code;
+    json["reason_code"] = state.reason_code;
+    json["persistent"] = state.persistent;
+    put_if_set(json, "boot", state.boot);
+    return dump_compact(json);
+}
+
+std::string encode_status(const HostStatus& status) {
+    Json json = typed_header("status");
+    json["status"] = status.online ? "online" : "offline";
+    put_if_set(json, "time", status.time);
+    json["host"] = status.host;
+    put_if_set(json, "version", status.version);
+    put_if_set(json, "boot", status.boot);
+    json["dropped"] = status.dropped;
+    put_if_set(json, "uri", status.uri);
+    return dump_compact(json);
+}
+
+std::string encode_inventory(std::string_view time, std::string_view host,
+                             const std::vector<InventoryEntry>& entries) {
+    Json json = typed_header("inventory");
+    put_if_set(json, "time", std::string(time));
+    json["host"] = std::string(host);
+    Json domains = Json::array();
+    for (const auto& entry : entries) {
+        Json line = domain_json(entry.domain);
+        line["state"] = entry.state;
+        put_if_set(line, "reason", entry.reason);
+        domains.push_back(std::move(line));
+    }
+    json["domains"] = std::move(domains);
+    return dump_compact(json);
+}
+
+// ------------------------------------------------------------ public: decode
+
+Result<nlohmann::ordered_json> parse_json_limited(std::string_view payload) {
+    if (payload.empty()) return Error{"empty payload"};
+    if (payload.size() > kMaxPayloadBytes)
+        return Error{"payload too large: " + std::to_string(payload.size()) + " bytes (limit " +
+                     std::to_string(kMaxPayloadBytes) + ")"};
+    if (!is_valid_utf8(payload)) return Error{"payload is not valid UTF-8"};
+    if (auto shape = check_shape(payload); !shape) return shape.error();
+    return parse_checked(payload);
+}
+
+Result<Event> decode_event(std::string_view payload) {
+    auto json = parse_object(payload);
+    if (!json) return json.error();
+    FieldReader f(*json, "");
+    f.expect("schema", kSchema);
+    Event event;
+    event.seq = f.count("seq", Need::Required);
+    event.boot = f.text("boot", Need::Required);
+    event.time = f.text("time", Need::Required);
+    event.host = f.text("host", Need::Required);
+    event.uri = f.text("uri", Need::Optional);
+    event.domain = read_domain(f);
+    event.kind = f.text("kind", Need::Required);
+    event.event = f.text("event", Need::Required);
+    event.detail = f.text("detail", Need::Optional);
+    event.event_code = f.code("event_code", Need::Optional, -1);
+    event.detail_code = f.code("detail_code", Need::Optional, -1);
+    event.text = f.text("text", Need::Optional);
+    event.synthetic = f.flag("synthetic", false);
+    event.fields = extra_fields(*json);
+    return finish(f, std::move(event));
+}
+
+Result<State> decode_state(std::string_view payload) {
+    auto json = parse_object(payload);
+    if (!json) return json.error();
+    FieldReader f(*json, "");
+    f.expect("schema", kSchema);
+    f.expect("type", "state");
+    State state;
+    state.time = f.text("time", Need::Optional);
+    state.host = f.text("host", Need::Required);
+    state.domain = read_domain(f);
+    state.state = f.text("state", Need::Required);
+    state.reason = f.text("reason", Need::Optional);
+    state.state_code = f.code("state_code", Need::Optional, 0);
+    state.reason_code = f.code("reason_code", Need::Optional, 0);
+    state.persistent = f.flag("persistent", true);
+    state.boot = f.text("boot", Need::Optional);
+    return finish(f, std::move(state));
+}
+
+Result<HostStatus> decode_status(std::string_view payload) {
+    auto json = parse_object(payload);
+    if (!json) return json.error();
+    FieldReader f(*json, "");
+    f.expect("schema", kSchema);
+    f.expect("type", "status");
+    HostStatus status;
+    const std::string word = f.text("status", Need::Required);
+    if (!f.error() && word != "online" && word != "offline")
+        f.fail("status", "expected \"online\" or \"offline\", got \"" +
+                             shorten(sanitize(word), kMaxQuoted) + "\"");
+    status.online = word == "online";
+    status.time = f.text("time", Need::Optional);
+    status.host = f.text("host", Need::Required);
+    status.version = f.text("version", Need::Optional);
+    status.boot = f.text("boot", Need::Optional);
+    status.dropped = f.count("dropped", Need::Optional);
+    status.uri = f.text("uri", Need::Optional);
+    return finish(f, std::move(status));
+}
+
+Result<std::vector<InventoryEntry>> decode_inventory(std::string_view payload) {
+    auto json = parse_object(payload);
+    if (!json) return json.error();
+    FieldReader f(*json, "");
+    f.expect("schema", kSchema);
+    f.expect("type", "inventory");
+    f.text("time", Need::Optional);
+    f.text("host", Need::Required);
+    std::vector<InventoryEntry> entries;
+    if (const Json* domains = f.array("domains", Need::Required)) {
+        for (std::size_t i = 0; i < domains->size(); ++i)
+            entries.push_back(read_inventory_entry((*domains)[i], f, i));
+    }
+    return finish(f, std::move(entries));
+}
+
+}  // namespace vme

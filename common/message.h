@@ -22,6 +22,11 @@ inline constexpr std::size_t kMaxPayloadBytes = 1024 * 1024;
 /// Deepest JSON nesting decode_*() accepts.
 inline constexpr int kMaxJsonDepth = 32;
 
+/// Most members one JSON object may have in decode_*() input. nlohmann's
+/// ordered_json looks keys up linearly, so an object with 100,000 keys
+/// would take about a minute to parse (quadratic); this keeps it cheap.
+inline constexpr int kMaxJsonObjectMembers = 4096;
+
 /// The VM a message is about.
 struct DomainRef {
     std::string name;
@@ -82,6 +87,12 @@ struct InventoryEntry {
 /// schema, seq, boot, time, host, uri, domain{name,uuid,id}, kind, event,
 /// detail, event_code, detail_code, text, [synthetic], then `fields` merged in.
 /// Invalid UTF-8 in any string is replaced (U+FFFD), never thrown.
+/// Rule for every encode_*: required keys are always written, optional
+/// strings (uri, domain.uuid, detail, text; state time/reason/boot; status
+/// time/version/boot/uri; inventory time/uuid/reason) are omitted when
+/// empty, codes < 0 are omitted, so decode_*(encode_*(x)) gives x back.
+/// A key of `fields` that is also a standard key is skipped (never overrides);
+/// `fields` that is not an object is ignored.
 std::string encode_event(const Event& event);
 
 /// Compact JSON: schema, type "state", time, host, domain, state, reason,
@@ -95,10 +106,27 @@ std::string encode_status(const HostStatus& status);
 std::string encode_inventory(std::string_view time, std::string_view host,
                              const std::vector<InventoryEntry>& entries);
 
-/// Strict decoding. Errors (never exceptions) for: more than kMaxPayloadBytes,
-/// nesting deeper than kMaxJsonDepth, invalid JSON or UTF-8, a schema other
-/// than kSchema, a missing required field or one of the wrong type.
-/// Unknown extra fields are kept in Event::fields (forward compatibility).
+/// Strict decoding. Errors (never exceptions) for: an empty payload, more
+/// than kMaxPayloadBytes, nesting deeper than kMaxJsonDepth, an object with
+/// more than kMaxJsonObjectMembers members, invalid JSON or UTF-8, a
+/// duplicate key in an object, a top-level value that is not an object, a
+/// schema other than kSchema, a missing required field or one of the wrong
+/// type. Messages are one line, name the field by its path ("domain.name",
+/// "domains[2].state") and are safe to print (sanitized).
+///
+/// Event: required schema, seq (unsigned), boot, time, host, domain.name,
+/// kind, event; optional uri, domain.uuid, domain.id (null or missing = -1),
+/// detail, event_code, detail_code (non-negative; missing = -1), text,
+/// synthetic (boolean). Every other top-level key goes into Event::fields
+/// in payload order (forward compatibility; encode_event writes them back).
+/// State: required schema, type "state", host, domain.name, state; optional
+/// time, reason, state_code, reason_code (missing = 0), persistent (missing
+/// = true), boot. Status: required schema, type "status", host, status
+/// ("online"/"offline"); optional time, version, boot, dropped, uri.
+/// Inventory: required schema, type "inventory", host, domains (array of
+/// objects with required name and state; optional uuid, id, reason); time
+/// optional. Optional strings default to "". Unknown keys of state, status
+/// and inventory payloads are ignored.
 Result<Event> decode_event(std::string_view payload);
 Result<State> decode_state(std::string_view payload);
 Result<HostStatus> decode_status(std::string_view payload);

@@ -40,7 +40,8 @@ std::string_view lifecycle_detail_name(int event, int detail);
 
 /// virsh's text for a lifecycle event: "Started Booted",
 /// "Shutdown Finished after guest request", "Stopped Destroyed";
-/// unknown codes give "Unknown Unknown"-style text, never fail.
+/// unknown codes never fail: like virsh, each half it cannot name is
+/// "unknown" ("Started unknown", "unknown unknown").
 std::string lifecycle_text(int event, int detail);
 
 /// Domain state token (VIR_DOMAIN_*): "nostate", "running", "blocked",

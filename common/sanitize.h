@@ -1,10 +1,23 @@
 // Making untrusted strings safe for a terminal (pure).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
 namespace vme {
+
+/// One character decoded from UTF-8: its code point and how many bytes it took.
+struct Utf8Char {
+    char32_t code_point = 0;
+    std::size_t length = 0;  ///< 1..4; 0 when the bytes at `pos` are not valid UTF-8
+};
+
+/// Decodes the character starting at s[pos] (precondition: pos < s.size()).
+/// Strict: overlong forms, surrogates (U+D800..U+DFFF), code points above
+/// U+10FFFF and truncated sequences give length 0, so the caller can treat
+/// that single byte as invalid and go on with the next one.
+Utf8Char decode_utf8(std::string_view s, std::size_t pos);
 
 /// Returns `untrusted` with every byte or character that could move the
 /// cursor, change the terminal or hide text made visible as an escape:

@@ -50,6 +50,14 @@ public:
     /// resumed; paused -> suspended; shutoff -> stopped; crashed -> crashed;
     /// pmsuspended -> pmsuspended). With `initial` true (first listing of a
     /// run) no synthetic events are produced, only publish-state changes for all.
+    /// Details: a VM that appears already paused/crashed/pmsuspended gets that
+    /// state's event; running after paused in the same run (same id) is
+    /// "resumed", any other way to running (or a new id) is "started"; a
+    /// persistence-only change is defined/added or undefined/removed; a
+    /// reason-only change is republished with no synthetic event. A VM renamed
+    /// meanwhile gives two changes: the old name removed (undefined/renamed),
+    /// then the new name published (defined/renamed unless its state changed).
+    /// Removals come first in the returned list.
     std::vector<StateChange> resync(const std::vector<DomainSnapshot>& listing, bool initial);
 
     /// Every VM known now, sorted by name.

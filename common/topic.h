@@ -39,7 +39,8 @@ struct TopicParts {
     std::string kind;  ///< only for Event
 };
 
-/// Builds "<prefix>/<esc host>/<esc vm>/event/<kind>".
+/// Builds "<prefix>/<esc host>/<esc vm>/event/<kind>". The kind goes through
+/// escape_segment() too, which leaves every kind token unchanged.
 std::string event_topic(std::string_view prefix, std::string_view host,
                         std::string_view vm, std::string_view kind);
 
@@ -53,12 +54,15 @@ std::string status_topic(std::string_view prefix, std::string_view host);
 std::string inventory_topic(std::string_view prefix, std::string_view host);
 
 /// Parses a topic under `prefix` (which may itself contain '/').
-/// Error when the topic is not one of the four shapes or a segment is
-/// badly escaped.
+/// Error when the topic is not one of the four shapes, a segment is
+/// badly escaped, or the host or VM level is empty. Error messages are
+/// sanitized (safe to print).
 Result<TopicParts> parse_topic(std::string_view prefix, std::string_view topic);
 
 /// Error when a user-given prefix is unusable as a topic prefix: empty,
-/// containing '+', '#', NUL or control bytes, starting or ending with '/'.
+/// containing '+', '#', NUL or control bytes (C0, DEL, C1), noncharacters or
+/// invalid UTF-8, starting or ending with '/', or starting with '$' (MQTT
+/// reserves "$..." first levels for the broker, e.g. $SYS).
 Status check_prefix(std::string_view prefix);
 
 }  // namespace vme

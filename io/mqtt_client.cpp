@@ -1,1 +1,387 @@
-// placeholder
+// One MQTT connection driven by our poll loop. libmosquitto does the
+// protocol; we own the socket watching, the keepalive timer and, above all,
+// the reconnect policy (libmosquitto's own loops give up after DNS, TLS or
+// auth errors; a daemon must keep trying).
+#include "io/mqtt_client.h"
+
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace vme::io {
+
+void MosquittoDeleter::operator()(struct mosquitto* m) const { mosquitto_destroy(m); }
+
+namespace {
+
+using std::chrono::milliseconds;
+
+/// libmosquitto needs mosquitto_lib_init() once per process before any
+/// handle; a function-local static makes that happen exactly once, thread
+/// safely, without a global constructor in every program linking io/.
+void ensure_lib_init() {
+    static const int once = mosquitto_lib_init();
+    (void)once;
+}
+
+/// Error text for a libmosquitto return code; errno-based codes need errno now.
+std::string mosq_reason(int rc) {
+    if (rc == MOSQ_ERR_ERRNO) return std::strerror(errno);
+    if (rc == MOSQ_ERR_KEEPALIVE) return "no reply from the broker within the keepalive time";
+    return mosquitto_strerror(rc);
+}
+
+Status check(int rc, const char* what) {
+    if (rc == MOSQ_ERR_SUCCESS) return Ok{};
+    return Error{std::string(what) + ": " + mosq_reason(rc)};
+}
+
+const char* opt(const std::string& s) { return s.empty() ? nullptr : s.c_str(); }
+
+}  // namespace
+
+/// The C callbacks and the socket plumbing. Context arrives through the
+/// opaque pointer given to mosquitto_new(); nothing may throw into C.
+struct MqttClient::Impl {
+    static MqttClient& self(void* obj) { return *static_cast<MqttClient*>(obj); }
+
+    static void on_connect(struct mosquitto*, void* obj, int rc, int flags,
+                           const mosquitto_property*) noexcept {
+        try {
+            auto& c = self(obj);
+            if (rc != 0) {
+                // libmosquitto closes the socket after this; after_io() reports it.
+                if (c.reason_.empty())
+                    c.reason_ = std::string("connection refused: ") +
+                                (c.config_.protocol == 5 ? mosquitto_reason_string(rc)
+                                                         : mosquitto_connack_string(rc));
+                return;
+            }
+            c.connected_ = true;
+            c.current_backoff_ms_ = c.backoff_.initial_ms;
+            c.listener_.on_connected((flags & 1) != 0);
+        } catch (...) {
+        }
+    }
+
+    static void on_disconnect(struct mosquitto*, void* obj, int rc, const mosquitto_property*) noexcept {
+        try {
+            auto& c = self(obj);
+            if (c.reason_.empty()) c.reason_ = rc == 0 ? "disconnected" : mosq_reason(rc);
+        } catch (...) {
+        }
+    }
+
+    static void on_publish(struct mosquitto*, void* obj, int mid, int, const mosquitto_property*) noexcept {
+        try {
+            auto& c = self(obj);
+            if (c.pending_ > 0) --c.pending_;
+            c.listener_.on_published(mid);
+        } catch (...) {
+        }
+    }
+
+    static void on_subscribe(struct mosquitto*, void* obj, int mid, int count, const int* granted,
+                             const mosquitto_property*) noexcept {
+        try {
+            std::vector<int> g(granted, granted + std::max(count, 0));
+            self(obj).listener_.on_subscribed(mid, g);
+        } catch (...) {
+        }
+    }
+
+    static void on_message(struct mosquitto*, void* obj, const mosquitto_message* m,
+                           const mosquitto_property*) noexcept {
+        try {
+            std::string_view payload(static_cast<const char*>(m->payload),
+                                     static_cast<std::size_t>(std::max(m->payloadlen, 0)));
+            self(obj).listener_.on_message(m->topic ? m->topic : "", payload, m->retain);
+        } catch (...) {
+        }
+    }
+
+    /// Sets handle options: protocol, credentials, TLS, will, callbacks.
+    static Status configure(MqttClient& c) {
+        auto* m = c.mosq_.get();
+        const auto& cfg = c.config_;
+        int version = cfg.protocol == 5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311;
+        if (auto s = check(mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, version), "protocol"); !s) return s;
+        mosquitto_int_option(m, MOSQ_OPT_TCP_NODELAY, 1);
+        if (!cfg.url.user.empty()) {
+            const char* pw = cfg.password ? cfg.password->c_str() : nullptr;
+            if (auto s = check(mosquitto_username_pw_set(m, cfg.url.user.c_str(), pw), "credentials"); !s) return s;
+        }
+        if (auto s = configure_tls(c); !s) return s;
+        if (cfg.will) {
+            const auto& w = *cfg.will;
+            int rc = mosquitto_will_set(m, w.topic.c_str(), static_cast<int>(w.payload.size()),
+                                        w.payload.data(), w.qos, w.retain);
+            if (auto s = check(rc, "last will"); !s) return s;
+        }
+        if (auto s = set_session_expiry(c); !s) return s;
+        mosquitto_connect_v5_callback_set(m, on_connect);
+        mosquitto_disconnect_v5_callback_set(m, on_disconnect);
+        mosquitto_publish_v5_callback_set(m, on_publish);
+        mosquitto_subscribe_v5_callback_set(m, on_subscribe);
+        mosquitto_message_v5_callback_set(m, on_message);
+        return Ok{};
+    }
+
+    static Status configure_tls(MqttClient& c) {
+        const auto& cfg = c.config_;
+        if (!cfg.url.tls) return Ok{};
+        auto* m = c.mosq_.get();
+        if (cfg.cafile.empty() && cfg.capath.empty()) {
+            // No CA given: trust the system's store, as a browser would.
+            if (auto s = check(mosquitto_int_option(m, MOSQ_OPT_TLS_USE_OS_CERTS, 1), "TLS"); !s) return s;
+        } else {
+            int rc = mosquitto_tls_set(m, opt(cfg.cafile), opt(cfg.capath), opt(cfg.cert), opt(cfg.key), nullptr);
+            if (auto s = check(rc, "TLS"); !s) return s;
+        }
+        if (cfg.insecure) return check(mosquitto_tls_insecure_set(m, true), "TLS");
+        return Ok{};
+    }
+
+    /// libmosquitto 2.0 takes CONNECT properties only through the blocking
+    /// mosquitto_connect_bind_v5(), which stores them on the handle *before*
+    /// validating host and port; reconnect_async() then sends them on every
+    /// attempt. Calling it with port -1 stores the properties and returns
+    /// MOSQ_ERR_INVAL without touching the network, so connecting stays
+    /// non-blocking.
+    static Status set_session_expiry(MqttClient& c) {
+        const auto& cfg = c.config_;
+        if (cfg.protocol != 5 || cfg.session_expiry == 0) return Ok{};
+        mosquitto_property* props = nullptr;
+        int rc = mosquitto_property_add_int32(&props, MQTT_PROP_SESSION_EXPIRY_INTERVAL, cfg.session_expiry);
+        if (rc == MOSQ_ERR_SUCCESS)
+            rc = mosquitto_connect_bind_v5(c.mosq_.get(), "localhost", -1, cfg.keepalive, nullptr, props);
+        mosquitto_property_free_all(&props);
+        if (rc != MOSQ_ERR_INVAL && rc != MOSQ_ERR_SUCCESS) return check(rc, "session expiry");
+        return Ok{};
+    }
+
+    /// One connection attempt; a failure that shows at once is reported
+    /// like any other and the next attempt scheduled.
+    static void attempt(MqttClient& c) {
+        c.reconnect_timer_ = 0;
+        if (c.stopped_) return;
+        c.reason_.clear();
+        c.abandoned_ = false;
+        c.last_inbound_ = EventLoop::Clock::now();
+        int rc = c.attempted_
+                     ? mosquitto_reconnect_async(c.mosq_.get())
+                     : mosquitto_connect_bind_async(c.mosq_.get(), c.config_.url.host.c_str(),
+                                                    c.config_.url.port, c.config_.keepalive, nullptr);
+        c.attempted_ = true;
+        if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_CONN_PENDING) {
+            c.reason_ = mosq_reason(rc);
+            // A socket left open after an error is closed by the next attempt.
+            c.abandoned_ = true;
+            sync_socket(c);
+            lost(c);
+            return;
+        }
+        sync_socket(c);
+    }
+
+    /// Keeps our watch in step with libmosquitto's socket and its wish to write.
+    static void sync_socket(MqttClient& c) {
+        int fd = c.abandoned_ ? -1 : mosquitto_socket(c.mosq_.get());
+        if (fd != c.watched_fd_) {
+            if (c.watched_fd_ >= 0) c.loop_.unwatch(c.watched_fd_);
+            c.watched_fd_ = fd;
+            if (fd >= 0) {
+                MqttClient* cp = &c;
+                c.loop_.watch(fd, POLLIN, [cp](short revents) { on_socket(*cp, revents); });
+            }
+        }
+        if (fd >= 0) c.loop_.set_events(fd, POLLIN | (mosquitto_want_write(c.mosq_.get()) ? POLLOUT : 0));
+    }
+
+    /// Calls a libmosquitto loop function, noting that its callbacks (and
+    /// so our listener) run inside it: libmosquitto holds its own locks
+    /// then, and calling its loop functions again would deadlock.
+    template <typename Fn>
+    static void in_library(MqttClient& c, Fn&& fn) {
+        ++c.in_library_;
+        fn(c.mosq_.get());
+        --c.in_library_;
+    }
+
+    /// A non-blocking connect that failed shows as a pending socket error.
+    /// libmosquitto does not look for it while a TLS handshake is pending
+    /// (it would wait, and we would spin on POLLOUT).
+    static bool connect_failed(MqttClient& c) {
+        int err = 0;
+        socklen_t len = sizeof err;
+        if (::getsockopt(c.watched_fd_, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err == 0) return false;
+        abandon(c, std::strerror(err));
+        return true;
+    }
+
+    /// Gives up on a socket libmosquitto does not close by itself (a hang-up
+    /// during the TLS handshake): stop watching it and report the loss; the
+    /// next attempt's mosquitto_reconnect_async() closes it. We never close
+    /// libmosquitto's fd ourselves, it would close it again.
+    static void abandon(MqttClient& c, const std::string& reason) {
+        if (c.reason_.empty()) c.reason_ = reason;
+        c.abandoned_ = true;
+        after_io(c);
+    }
+
+    static void on_socket(MqttClient& c, short revents) {
+        if (!c.connected_ && connect_failed(c)) return;
+        int fd = c.watched_fd_;
+        if (revents & (POLLIN | POLLHUP | POLLERR)) {
+            c.last_inbound_ = EventLoop::Clock::now();
+            in_library(c, [](mosquitto* m) { mosquitto_loop_read(m, 1000); });
+        }
+        if ((revents & POLLOUT) && mosquitto_socket(c.mosq_.get()) >= 0)
+            in_library(c, [](mosquitto* m) { mosquitto_loop_write(m, 1000); });
+        // A hang-up libmosquitto did not act on would wake poll forever.
+        if ((revents & (POLLHUP | POLLERR)) && mosquitto_socket(c.mosq_.get()) == fd && fd >= 0) {
+            abandon(c, c.connected_ ? "connection closed by the broker" : "connection closed during the handshake");
+            return;
+        }
+        after_io(c);
+    }
+
+    /// Sends what is queued (the DISCONNECT, at stop) with a few
+    /// non-blocking writes; libmosquitto closes the socket once it is out.
+    static void flush(MqttClient& c) {
+        auto* m = c.mosq_.get();
+        for (int i = 0; i < 10 && mosquitto_socket(m) >= 0 && mosquitto_want_write(m); ++i)
+            in_library(c, [](mosquitto* h) { mosquitto_loop_write(h, 10); });
+        sync_socket(c);
+    }
+
+    /// After any libmosquitto call: follow the socket, notice a lost connection.
+    static void after_io(MqttClient& c) {
+        bool had_socket = c.watched_fd_ >= 0;
+        sync_socket(c);
+        if (had_socket && c.watched_fd_ < 0) lost(c);
+    }
+
+    /// The connection is gone (or never came): tell the listener, retry later.
+    static void lost(MqttClient& c) {
+        c.connected_ = false;
+        if (c.stopped_) return;
+        std::string reason = c.reason_.empty() ? "connection lost" : c.reason_;
+        c.reason_.clear();
+        schedule_reconnect(c);
+        c.listener_.on_disconnected(reason);
+    }
+
+    static void schedule_reconnect(MqttClient& c) {
+        if (c.reconnect_timer_ != 0 || c.stopped_) return;
+        int delay = c.current_backoff_ms_;
+        c.current_backoff_ms_ = std::min(std::max(delay * 2, c.backoff_.initial_ms), c.backoff_.max_ms);
+        MqttClient* cp = &c;
+        c.reconnect_timer_ = c.loop_.after(milliseconds(delay), [cp] { attempt(*cp); });
+    }
+
+    /// Every second: keepalive pings, and our own dead-peer check.
+    static void tick(MqttClient& c) {
+        MqttClient* cp = &c;
+        c.misc_timer_ = c.loop_.after(milliseconds(1000), [cp] { tick(*cp); });
+        if (c.watched_fd_ < 0) return;
+        in_library(c, [](mosquitto* m) { mosquitto_loop_misc(m); });
+        check_dead_peer(c);
+        after_io(c);
+    }
+
+    /// libmosquitto notices a silent peer only after about 2x keepalive (a
+    /// ping, then a full keepalive waiting for its answer). A healthy broker
+    /// sends something (PINGRESP at least) every keepalive, so 1.5x keepalive
+    /// of silence means dead: shut the socket down so the next read fails
+    /// and libmosquitto closes it the normal way.
+    static void check_dead_peer(MqttClient& c) {
+        auto limit = milliseconds(std::max(c.config_.keepalive * 1500, c.config_.keepalive * 1000 + 2000));
+        if (EventLoop::Clock::now() - c.last_inbound_ < limit) return;
+        if (c.reason_.empty())
+            c.reason_ = "no reply from the broker for " + std::to_string(limit.count() / 1000) + " s";
+        int fd = c.watched_fd_;
+        ::shutdown(fd, SHUT_RDWR);
+        in_library(c, [](mosquitto* m) { mosquitto_loop_read(m, 1); });
+        if (mosquitto_socket(c.mosq_.get()) == fd) c.abandoned_ = true;
+    }
+};
+
+MqttClient::MqttClient(const ConnectionConfig& config, EventLoop& loop, MqttListener& listener, Backoff backoff)
+    : config_(config), loop_(loop), listener_(listener), backoff_(backoff),
+      current_backoff_ms_(backoff.initial_ms) {}
+
+Result<std::unique_ptr<MqttClient>> MqttClient::create(const ConnectionConfig& config, EventLoop& loop,
+                                                       MqttListener& listener, Backoff backoff) {
+    ensure_lib_init();
+    std::unique_ptr<MqttClient> c(new MqttClient(config, loop, listener, backoff));
+    bool clean = config.clean_session || config.client_id.empty();
+    c->mosq_.reset(mosquitto_new(opt(config.client_id), clean, c.get()));
+    if (!c->mosq_) return Error{std::string("cannot create MQTT client: ") + std::strerror(errno)};
+    if (auto s = Impl::configure(*c); !s) return s.error();
+    return c;
+}
+
+MqttClient::~MqttClient() {
+    if (watched_fd_ >= 0) loop_.unwatch(watched_fd_);
+    if (misc_timer_ != 0) loop_.cancel(misc_timer_);
+    if (reconnect_timer_ != 0) loop_.cancel(reconnect_timer_);
+}
+
+void MqttClient::start() {
+    stopped_ = false;
+    if (misc_timer_ == 0) Impl::tick(*this);
+    if (watched_fd_ < 0 && reconnect_timer_ == 0) Impl::attempt(*this);
+}
+
+void MqttClient::stop() {
+    stopped_ = true;
+    if (reconnect_timer_ != 0) loop_.cancel(reconnect_timer_);
+    reconnect_timer_ = 0;
+    if (misc_timer_ != 0) loop_.cancel(misc_timer_);
+    misc_timer_ = 0;
+    if (mosquitto_socket(mosq_.get()) >= 0 && connected_) mosquitto_disconnect(mosq_.get());
+    connected_ = false;
+    if (in_library_ == 0) {
+        Impl::flush(*this);
+    } else {
+        // Called from a listener callback: libmosquitto holds its locks, so
+        // the DISCONNECT goes out right after it returns (the socket watch
+        // sees want_write), or from the next stop() outside a callback.
+        Impl::sync_socket(*this);
+    }
+}
+
+Result<int> MqttClient::publish(std::string_view topic, std::string_view payload, int qos, bool retain) {
+    int mid = 0;
+    std::string t(topic);
+    int rc = mosquitto_publish_v5(mosq_.get(), &mid, t.c_str(), static_cast<int>(payload.size()),
+                                  payload.data(), qos, retain, nullptr);
+    // At QoS>0 libmosquitto keeps a message it could not send yet (NO_CONN)
+    // and sends it after the reconnect: it has been handed over all the same.
+    if (rc != MOSQ_ERR_SUCCESS && !(rc == MOSQ_ERR_NO_CONN && qos > 0))
+        return Error{"publish to " + t + ": " + mosq_reason(rc)};
+    ++pending_;
+    Impl::after_io(*this);
+    return mid;
+}
+
+Result<int> MqttClient::subscribe(const std::vector<std::string>& filters, int qos) {
+    std::vector<char*> subs;
+    for (const auto& f : filters) subs.push_back(const_cast<char*>(f.c_str()));
+    int mid = 0;
+    int rc = mosquitto_subscribe_multiple(mosq_.get(), &mid, static_cast<int>(subs.size()), subs.data(), qos, 0,
+                                          nullptr);
+    if (rc != MOSQ_ERR_SUCCESS) return Error{"subscribe: " + mosq_reason(rc)};
+    Impl::after_io(*this);
+    return mid;
+}
+
+int MqttClient::in_flight() const { return pending_; }
+
+}  // namespace vme::io

@@ -95,6 +95,12 @@ private:
     int watched_fd_ = -1;
     EventLoop::TimerId misc_timer_ = 0;
     EventLoop::TimerId reconnect_timer_ = 0;
+    bool abandoned_ = false;          ///< socket given up on; libmosquitto closes it at the next attempt
+    int in_library_ = 0;              ///< >0 while a libmosquitto loop call (and its callbacks) runs
+    bool attempted_ = false;          ///< connect_async done once (later: reconnect_async)
+    int pending_ = 0;                 ///< handed over, not yet acknowledged
+    std::string reason_;              ///< why the current attempt failed (first reason wins)
+    EventLoop::Clock::time_point last_inbound_{};  ///< last time the socket was readable
 };
 
 }  // namespace vme::io

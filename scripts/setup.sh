@@ -12,7 +12,7 @@ packages=(
   # the real services the tests and the demo run
   libvirt-daemon libvirt-clients mosquitto mosquitto-clients
   # test tools
-  jq util-linux procps iproute2 openssl mandoc groff-base bash-completion systemd
+  jq util-linux procps iproute2 openssl mandoc groff-base man-db bash-completion systemd
   clang libclang-rt-14-dev
 )
 packages+=("$@")

@@ -45,5 +45,13 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0 \
   run_suites build-asan "sanitized build (address,undefined)"
 
+echo "=== fuzz: libFuzzer targets, 60 s each (clang, address,undefined)"
+fuzz_out=$(scripts/fuzz.sh 60 2>&1) || true
+echo "$fuzz_out"
+ok=$(grep -c '^fuzz: .* ok' <<<"$fuzz_out" || true)
+bad=$(grep -c 'FAILED' <<<"$fuzz_out" || true)
+passed=$((passed + ok)); failed=$((failed + bad))
+[ $((ok + bad)) -gt 0 ] || failed=$((failed + 1))
+
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -135,7 +135,7 @@ CONF
 launch_libvirtd() {
   rm -f "$H_DIR/libvirt/libvirt-sock"
   LIBVIRT_DRIVER_DIR="$H_DIR/no-drivers" unshare -m --propagation private \
-    sh -c 'mount -t tmpfs tmpfs /run/libvirt && exec libvirtd -f "$1"' sh "$H_DIR/libvirtd.conf" \
+    sh -c 'mount -t tmpfs tmpfs /run/libvirt && exec libvirtd -f "$1" -p "$2"' sh "$H_DIR/libvirtd.conf" "$H_DIR/libvirtd.pid" \
     >>"$H_DIR/libvirtd.log" 2>&1 &
   LIBVIRTD_PID=$!
   track "$LIBVIRTD_PID"

@@ -1,0 +1,68 @@
+// --list: a fleet-wide `virsh list --all` from the retained state, status
+// and inventory messages, printed as an aligned table or JSON lines.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/filter.h"
+#include "common/message.h"
+#include "subscriber/output.h"
+
+namespace vme::sub {
+
+/// The filters --list subscribes to: every matching state and status topic,
+/// plus the hosts' inventory topics (exactly, for exact --host names), a
+/// fallback for brokers that deliver retained messages only to exact
+/// subscriptions.
+std::vector<std::string> list_subscriptions(std::string_view prefix, const Filter& filter);
+
+/// Collects the retained picture of the fleet, message by message.
+class ListCollector {
+public:
+    ListCollector(std::string prefix, Filter filter, Diagnostics& diag)
+        : prefix_(std::move(prefix)), filter_(std::move(filter)), diag_(diag) {}
+
+    /// Records one message; an empty payload removes what its topic held.
+    /// Undecodable or inconsistent payloads are warned about and skipped.
+    void add(std::string_view topic, std::string_view payload);
+
+    /// Every known VM passing the filter, sorted by host then VM name;
+    /// hosts without state messages are filled from their inventory.
+    std::vector<State> rows() const;
+
+    /// The table: a header, then HOST VM STATE REASON ID HOST-STATUS per VM
+    /// (and, without --domain, one line per host that reported a status but
+    /// no VM), aligned, every value sanitized.
+    std::vector<std::string> table_lines() const;
+
+    /// One compact state object per VM, as published.
+    std::vector<std::string> json_lines() const;
+
+private:
+    /// Stores or (empty payload) removes one VM's state, if it matches its topic.
+    void add_state(const std::string& host, const std::string& vm, std::string_view topic,
+                   std::string_view payload);
+    /// Stores or removes a host's status, if it matches its topic.
+    void add_status(const std::string& host, std::string_view topic, std::string_view payload);
+    /// Stores or removes a host's inventory.
+    void add_inventory(const std::string& host, std::string_view topic, std::string_view payload);
+    /// "online", "offline", or "-" when the host sent no status.
+    std::string host_status(const std::string& host) const;
+
+    std::string prefix_;
+    Filter filter_;
+    Diagnostics& diag_;
+    std::map<std::pair<std::string, std::string>, State> states_;
+    std::map<std::string, HostStatus> statuses_;
+    std::map<std::string, std::vector<InventoryEntry>> inventories_;
+};
+
+/// Pads each column of `rows` to its widest cell (terminal columns), two
+/// spaces apart; the last column is not padded. Cells must be sanitized.
+std::vector<std::string> align_columns(const std::vector<std::vector<std::string>>& rows);
+
+}  // namespace vme::sub

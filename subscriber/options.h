@@ -1,0 +1,70 @@
+// vm-sub's command line: the options, their CLI11 registration, and the
+// checks that turn a bad combination into a one-line usage error.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/filter.h"
+#include "io/client_options.h"
+
+namespace vme::sub {
+
+/// Exit statuses, documented in --help and in vm-sub(1).
+enum ExitStatus : int {
+    kExitOk = 0,          ///< count reached, --list done, or interrupted without -C
+    kExitFailure = 1,     ///< broker unreachable after --retries, refused connection or subscription
+    kExitUsage = 2,       ///< bad command line
+    kExitTimeout = 124,   ///< -W elapsed first (like timeout(1))
+    kExitInterrupted = 130,  ///< SIGINT/SIGTERM before -C was reached
+};
+
+/// How events reach stdout.
+enum class OutputMode { Human, Json, Template };
+
+/// Colour choice for human output.
+enum class ColorMode { Never, Auto, Always };
+
+/// Everything the user asked for, checked.
+struct Options {
+    io::ClientOptions client;
+    std::string prefix = "libvirt";
+    OutputMode output = OutputMode::Human;
+    bool output_given = false;     ///< -o or -F was on the command line
+    bool print_events = true;      ///< false with --exec and no explicit -o/-F
+    std::string format;            ///< -F template text
+    ColorMode color = ColorMode::Auto;
+    Filter filter;
+    long count = 0;                ///< 0: no -C
+    double timeout_s = 0;          ///< 0: no -W
+    bool list = false;
+    int list_wait_ms = 500;
+    std::vector<std::string> exec; ///< command and arguments; empty: no --exec
+    std::vector<std::string> topics;  ///< -t raw filters; empty: vm-events/1 topics
+    std::string session;           ///< --session NAME; empty: clean session
+    unsigned session_expiry = 86400;
+    int qos = 1;
+    int retries = 0;               ///< 0: keep retrying forever
+    bool gap_check = true;
+    int verbose = 0;
+};
+
+/// What parsing decided: run with `options`, or exit now with `exit_code`
+/// after writing `out` to stdout (help, version) and `err` to stderr.
+struct ParseOutcome {
+    std::optional<Options> options;
+    int exit_code = kExitOk;
+    std::string out;
+    std::string err;   ///< one line "vm-sub: <problem>" for usage errors
+};
+
+/// Parses argv (everything after "--exec" is the command, untouched by
+/// CLI11), reads --config or the per-user defaults file, validates.
+ParseOutcome parse_options(int argc, char** argv);
+
+/// The per-user defaults file: $XDG_CONFIG_HOME/vm-events/vm-sub.conf, or
+/// ~/.config/vm-events/vm-sub.conf; empty when neither variable is set.
+std::string user_config_path();
+
+}  // namespace vme::sub

@@ -1,0 +1,256 @@
+#include "subscriber/subscriber.h"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <csignal>
+#include <exception>
+
+#include "common/sanitize.h"
+
+namespace vme::sub {
+namespace {
+
+using std::chrono::milliseconds;
+
+/// How long --list waits for retained messages at most, whatever arrives.
+constexpr milliseconds kListHardCap{10000};
+
+/// Writes parse_options() text (help, version, usage line) in one write.
+void write_all(int fd, const std::string& text) {
+    if (text.empty()) return;
+    LineWriter writer(fd);
+    std::string_view body = text;
+    if (body.back() == '\n') body.remove_suffix(1);
+    writer.write_line(body);
+}
+
+/// Parses, resolves and builds everything; runs when all of it is right.
+int run_checked(int argc, char** argv) {
+    ParseOutcome parsed = parse_options(argc, argv);
+    write_all(1, parsed.out);
+    write_all(2, parsed.err);
+    if (!parsed.options) return parsed.exit_code;
+    const Options& options = *parsed.options;
+    Diagnostics diag(options.verbose);
+    std::string warning;
+    auto config = connection_config(options, warning);
+    if (!warning.empty()) diag.say("warning: " + warning);
+    auto printer = EventPrinter::create(options);
+    if (!config || !printer) {
+        diag.say(!config ? config.error().message : printer.error().message);
+        return kExitUsage;
+    }
+    // A reader that goes away (`| head -1`) must give EPIPE, not kill us.
+    std::signal(SIGPIPE, SIG_IGN);
+    io::SignalFd signals({SIGINT, SIGTERM, SIGCHLD});
+    if (signals.fd() < 0) {
+        diag.say(std::string("cannot create a signalfd: ") + std::strerror(errno));
+        return kExitFailure;
+    }
+    Subscriber subscriber(options, std::move(*config), std::move(*printer), signals);
+    return subscriber.run();
+}
+
+}  // namespace
+
+int run_vm_sub(int argc, char** argv) {
+    try {
+        return run_checked(argc, argv);
+    } catch (const std::exception& e) {
+        Diagnostics(0).say(std::string("internal error: ") + e.what());
+        return kExitFailure;
+    }
+}
+
+Result<io::ConnectionConfig> connection_config(const Options& options, std::string& warning) {
+    auto config = io::resolve_client_options(options.client, "vm-sub", warning);
+    if (!config) return config;
+    if (!options.session.empty()) {
+        config->client_id = "vm-sub-" + options.session;
+        config->clean_session = false;
+        config->session_expiry = options.session_expiry;
+    }
+    return config;
+}
+
+std::vector<std::string> subscriptions(const Options& options) {
+    if (options.list) return list_subscriptions(options.prefix, options.filter);
+    if (!options.topics.empty()) return options.topics;
+    std::vector<std::string> topics = event_subscriptions(options.prefix, options.filter);
+    // Host online/offline lines exist only in human output.
+    if (options.output == OutputMode::Human && options.print_events) {
+        for (auto& topic : status_subscriptions(options.prefix, options.filter)) topics.push_back(std::move(topic));
+    }
+    return topics;
+}
+
+Subscriber::Subscriber(const Options& options, io::ConnectionConfig config, EventPrinter printer,
+                       io::SignalFd& signals)
+    : options_(options),
+      config_(std::move(config)),
+      diag_(options.verbose),
+      printer_(std::move(printer)),
+      handler_(handler_config(options), diag_, *this),
+      signals_(signals) {
+    if (options.list) list_.emplace(options.prefix, options.filter, diag_);
+    if (!options.exec.empty()) exec_.emplace(options.exec, diag_);
+}
+
+int Subscriber::run() {
+    auto client = io::MqttClient::create(config_, loop_, *this);
+    if (!client) {
+        diag_.say("cannot set up the MQTT client: " + client.error().message);
+        return kExitFailure;
+    }
+    client_ = std::move(*client);
+    loop_.watch(signals_.fd(), POLLIN, [this](short) { on_signal(); });
+    if (options_.timeout_s > 0) {
+        auto ms = milliseconds(static_cast<long long>(options_.timeout_s * 1000.0 + 0.5));
+        timeout_timer_ = loop_.after(ms, [this] { finish(kExitTimeout); });
+    }
+    client_->start();
+    if (exit_status_ < 0) loop_.run();
+    client_->stop();
+    return exit_status_ < 0 ? kExitFailure : exit_status_;
+}
+
+void Subscriber::on_signal() {
+    while (int sig = signals_.read_signal()) {
+        if (sig == SIGCHLD) {
+            if (exec_) exec_->on_child_exit();
+            finish_when_done();
+        } else {
+            finish(interrupted_status());
+        }
+    }
+}
+
+int Subscriber::interrupted_status() const {
+    if (options_.list) return kExitInterrupted;
+    return options_.count > 0 && !count_reached_ ? kExitInterrupted : kExitOk;
+}
+
+void Subscriber::on_connected(bool session_present) {
+    failed_attempts_ = 0;
+    ever_connected_ = true;
+    diag_.verbose("connected to " + sanitize(describe(config_.url)) +
+                  (session_present ? " (session resumed)" : ""));
+    // Subscribe on every connect: cheap, and right also when the broker
+    // lost the session.
+    auto mid = client_->subscribe(subscriptions(options_), options_.qos);
+    if (!mid) {
+        diag_.say("cannot subscribe: " + mid.error().message);
+        return finish(kExitFailure);
+    }
+    subscribe_mid_ = *mid;
+}
+
+void Subscriber::on_disconnected(const std::string& reason) {
+    if (exit_status_ >= 0) return;
+    ++failed_attempts_;
+    std::string url = sanitize(describe(config_.url));
+    if (options_.retries > 0 && failed_attempts_ >= options_.retries) {
+        diag_.say("cannot connect to " + url + ": " + sanitize(reason) + " (gave up after " +
+                  std::to_string(failed_attempts_) + " attempts)");
+        return finish(kExitFailure);
+    }
+    diag_.say((failed_attempts_ == 1 && ever_connected_ ? "connection to " + url + " lost: "
+                                                         : "cannot connect to " + url + ": ") +
+              sanitize(reason) + "; retrying");
+}
+
+void Subscriber::on_subscribed(int mid, const std::vector<int>& granted) {
+    if (mid != subscribe_mid_) return;
+    for (int qos : granted) {
+        if (qos >= 128) {
+            diag_.say("the broker refused the subscription (not authorised for these topics?)");
+            return finish(kExitFailure);
+        }
+    }
+    diag_.verbose("subscribed (" + std::to_string(granted.size()) + " topic filters)");
+    if (list_ && !subscribed_) start_list_timers();
+    subscribed_ = true;
+}
+
+void Subscriber::on_message(std::string_view topic, std::string_view payload, bool retained) {
+    // Called from libmosquitto's callback: nothing may escape into C.
+    try {
+        dispatch(topic, payload, retained);
+    } catch (const std::exception& e) {
+        diag_.warn("on " + shown(topic) + ": internal error: " + shown(e.what()) + "; skipped");
+    } catch (...) {
+        diag_.warn("on " + shown(topic) + ": internal error; skipped");
+    }
+}
+
+void Subscriber::dispatch(std::string_view topic, std::string_view payload, bool retained) {
+    if (exit_status_ >= 0) return;
+    if (!list_) return handler_.handle(topic, payload, retained);
+    list_->add(topic, payload);
+    if (subscribed_) rearm_list_quiet_timer();
+}
+
+void Subscriber::on_event(const Event& event) {
+    if (count_reached_) return;
+    if (options_.print_events && !printer_.event(event)) return finish(kExitOk);  // reader gone
+    if (exec_) exec_->enqueue(event);
+    count_event();
+}
+
+void Subscriber::count_event() {
+    ++matched_;
+    if (options_.count == 0 || matched_ < options_.count) return;
+    count_reached_ = true;
+    loop_.cancel(timeout_timer_);
+    finish_when_done();
+}
+
+void Subscriber::finish_when_done() {
+    // With --exec, -C waits for the last command to finish.
+    if (count_reached_ && (!exec_ || exec_->idle())) finish(kExitOk);
+}
+
+void Subscriber::on_status(const HostStatus& status) {
+    if (options_.print_events && !printer_.status(status)) finish(kExitOk);
+}
+
+void Subscriber::on_foreign(std::string_view topic, std::string_view payload) {
+    if (!options_.print_events) return;
+    if (!printer_.is_human()) {
+        return diag_.warn("on " + shown(topic) + ": not a vm-events/1 event; skipped (" +
+                          std::to_string(payload.size()) + " bytes)");
+    }
+    if (count_reached_) return;
+    if (!printer_.raw(topic, payload)) return finish(kExitOk);
+    count_event();  // with -t, what the user subscribed to is what -C counts
+}
+
+void Subscriber::start_list_timers() {
+    rearm_list_quiet_timer();
+    list_cap_timer_ = loop_.after(kListHardCap, [this] { print_list(); });
+}
+
+void Subscriber::rearm_list_quiet_timer() {
+    if (list_quiet_timer_ != 0) loop_.cancel(list_quiet_timer_);
+    list_quiet_timer_ = loop_.after(milliseconds(options_.list_wait_ms), [this] { print_list(); });
+}
+
+void Subscriber::print_list() {
+    if (exit_status_ >= 0) return;
+    auto lines = options_.output == OutputMode::Json ? list_->json_lines() : list_->table_lines();
+    for (const auto& line : lines) {
+        if (!printer_.out().write_line(line)) break;  // reader gone: nothing more to say
+    }
+    finish(kExitOk);
+}
+
+void Subscriber::finish(int exit_status) {
+    if (exit_status_ < 0) exit_status_ = exit_status;
+    loop_.stop();
+}
+
+}  // namespace vme::sub

@@ -1,0 +1,95 @@
+// vm-sub's wiring: one thread, one io::EventLoop driving the MQTT
+// connection, a signalfd (SIGINT, SIGTERM, SIGCHLD) and the -W and --list
+// timers; messages go through MessageHandler (or ListCollector) to stdout
+// and --exec.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "io/event_loop.h"
+#include "io/mqtt_client.h"
+#include "io/signals.h"
+#include "subscriber/exec_runner.h"
+#include "subscriber/list_mode.h"
+#include "subscriber/message_handler.h"
+#include "subscriber/options.h"
+#include "subscriber/output.h"
+
+namespace vme::sub {
+
+/// The whole program: parses argv, runs, returns the exit status.
+int run_vm_sub(int argc, char** argv);
+
+/// The connection settings for `options`: the shared client options, plus
+/// --session (client id "vm-sub-NAME", clean session off, session expiry
+/// with MQTT 5). Error: a one-line usage problem.
+Result<io::ConnectionConfig> connection_config(const Options& options, std::string& warning);
+
+/// The filters vm-sub subscribes to for `options`.
+std::vector<std::string> subscriptions(const Options& options);
+
+class Subscriber final : public io::MqttListener, public MessageSink {
+public:
+    Subscriber(const Options& options, io::ConnectionConfig config, EventPrinter printer,
+               io::SignalFd& signals);
+
+    /// Connects and runs until done; returns the exit status.
+    int run();
+
+    // io::MqttListener
+    void on_connected(bool session_present) override;
+    void on_disconnected(const std::string& reason) override;
+    void on_subscribed(int mid, const std::vector<int>& granted) override;
+    void on_message(std::string_view topic, std::string_view payload, bool retained) override;
+
+    // MessageSink
+    void on_event(const Event& event) override;
+    void on_status(const HostStatus& status) override;
+    void on_foreign(std::string_view topic, std::string_view payload) override;
+
+private:
+    /// Drains the signalfd: SIGCHLD reaps --exec children, SIGINT/SIGTERM end the run.
+    void on_signal();
+    /// Routes a message to the --list collector or the event pipeline.
+    void dispatch(std::string_view topic, std::string_view payload, bool retained);
+    /// After the SUBACK: the --list-wait quiet timer and the hard cap.
+    void start_list_timers();
+    /// Restarts the quiet period (a retained message just arrived).
+    void rearm_list_quiet_timer();
+    /// Prints the --list table or JSON lines and ends the run with 0.
+    void print_list();
+    /// Counts one printed/executed match; reaching -C cancels -W.
+    void count_event();
+    /// Ends the run with 0 once -C is reached and no --exec command is pending.
+    void finish_when_done();
+    /// Stops the loop; the first status given is the one returned.
+    void finish(int exit_status);
+    /// 130 when -C (or --list) was interrupted before completion, else 0.
+    int interrupted_status() const;
+
+    const Options& options_;
+    io::ConnectionConfig config_;
+    io::EventLoop loop_;
+    Diagnostics diag_;
+    EventPrinter printer_;
+    MessageHandler handler_;
+    std::optional<ListCollector> list_;
+    std::optional<ExecRunner> exec_;
+    io::SignalFd& signals_;
+    std::unique_ptr<io::MqttClient> client_;
+    int exit_status_ = -1;       ///< -1 while running
+    long matched_ = 0;
+    bool count_reached_ = false;
+    bool ever_connected_ = false;
+    int failed_attempts_ = 0;
+    int subscribe_mid_ = -1;
+    bool subscribed_ = false;
+    io::EventLoop::TimerId timeout_timer_ = 0;
+    io::EventLoop::TimerId list_quiet_timer_ = 0;
+    io::EventLoop::TimerId list_cap_timer_ = 0;
+};
+
+}  // namespace vme::sub
