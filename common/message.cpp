@@ -311,8 +311,8 @@ DomainRef read_domain(FieldReader& outer) {
 }
 
 /// Parses within the limits and insists on a top-level object.
-Result<Json> parse_object(std::string_view payload) {
-    auto json = parse_json_limited(payload);
+Result<Json> parse_object(std::string_view payload, std::size_t max_bytes = kMaxPayloadBytes) {
+    auto json = parse_json_limited(payload, max_bytes);
     if (json && !json->is_object())
         return Error{std::string("payload is a JSON ") + json->type_name() + ", expected an object"};
     return json;
@@ -419,11 +419,11 @@ std::string encode_inventory(std::string_view time, std::string_view host,
 
 // ------------------------------------------------------------ public: decode
 
-Result<nlohmann::ordered_json> parse_json_limited(std::string_view payload) {
+Result<nlohmann::ordered_json> parse_json_limited(std::string_view payload, std::size_t max_bytes) {
     if (payload.empty()) return Error{"empty payload"};
-    if (payload.size() > kMaxPayloadBytes)
+    if (payload.size() > max_bytes)
         return Error{"payload too large: " + std::to_string(payload.size()) + " bytes (limit " +
-                     std::to_string(kMaxPayloadBytes) + ")"};
+                     std::to_string(max_bytes) + ")"};
     if (!is_valid_utf8(payload)) return Error{"payload is not valid UTF-8"};
     if (auto shape = check_shape(payload); !shape) return shape.error();
     return parse_checked(payload);
@@ -493,7 +493,7 @@ Result<HostStatus> decode_status(std::string_view payload) {
 }
 
 Result<std::vector<InventoryEntry>> decode_inventory(std::string_view payload) {
-    auto json = parse_object(payload);
+    auto json = parse_object(payload, kMaxInventoryBytes);
     if (!json) return json.error();
     FieldReader f(*json, "");
     f.expect("schema", kSchema);

@@ -19,6 +19,10 @@ inline constexpr std::string_view kSchema = "vm-events/1";
 /// Largest payload decode_*() accepts, in bytes.
 inline constexpr std::size_t kMaxPayloadBytes = 1024 * 1024;
 
+/// Largest inventory payload decode_inventory() accepts: one host's whole
+/// VM list (about 117 bytes a VM, so 16 MiB is ~140,000 VMs).
+inline constexpr std::size_t kMaxInventoryBytes = 16 * 1024 * 1024;
+
 /// Deepest JSON nesting decode_*() accepts.
 inline constexpr int kMaxJsonDepth = 32;
 
@@ -136,6 +140,7 @@ Result<std::vector<InventoryEntry>> decode_inventory(std::string_view payload);
 nlohmann::ordered_json event_to_json(const Event& event);
 
 /// Parses `payload` with the size and depth limits above; error, never throw.
-Result<nlohmann::ordered_json> parse_json_limited(std::string_view payload);
+Result<nlohmann::ordered_json> parse_json_limited(std::string_view payload,
+                                                 std::size_t max_bytes = kMaxPayloadBytes);
 
 }  // namespace vme

@@ -80,6 +80,13 @@ struct MqttClient::Impl {
     static void on_publish(struct mosquitto*, void* obj, int mid, int, const mosquitto_property*) noexcept {
         try {
             auto& c = self(obj);
+            // A QoS 0 message is "published" as soon as it is written, which
+            // libmosquitto may report from inside mosquitto_publish_v5 itself,
+            // before our caller knows the mid: report it from the loop instead.
+            if (c.in_publish_) {
+                c.early_acks_.push_back(mid);
+                return;
+            }
             if (c.pending_ > 0) --c.pending_;
             c.listener_.on_published(mid);
         } catch (...) {
@@ -331,6 +338,7 @@ MqttClient::~MqttClient() {
     if (watched_fd_ >= 0) loop_.unwatch(watched_fd_);
     if (misc_timer_ != 0) loop_.cancel(misc_timer_);
     if (reconnect_timer_ != 0) loop_.cancel(reconnect_timer_);
+    if (early_ack_timer_ != 0) loop_.cancel(early_ack_timer_);
 }
 
 void MqttClient::start() {
@@ -360,13 +368,17 @@ void MqttClient::stop() {
 Result<int> MqttClient::publish(std::string_view topic, std::string_view payload, int qos, bool retain) {
     int mid = 0;
     std::string t(topic);
+    in_publish_ = true;
     int rc = mosquitto_publish_v5(mosq_.get(), &mid, t.c_str(), static_cast<int>(payload.size()),
                                   payload.data(), qos, retain, nullptr);
+    in_publish_ = false;
     // At QoS>0 libmosquitto keeps a message it could not send yet (NO_CONN)
     // and sends it after the reconnect: it has been handed over all the same.
     if (rc != MOSQ_ERR_SUCCESS && !(rc == MOSQ_ERR_NO_CONN && qos > 0))
         return Error{"publish to " + t + ": " + mosq_reason(rc)};
     ++pending_;
+    if (!early_acks_.empty() && early_ack_timer_ == 0)
+        early_ack_timer_ = loop_.after(std::chrono::milliseconds(0), [this] { deliver_early_acks(); });
     Impl::after_io(*this);
     return mid;
 }
@@ -380,6 +392,16 @@ Result<int> MqttClient::subscribe(const std::vector<std::string>& filters, int q
     if (rc != MOSQ_ERR_SUCCESS) return Error{"subscribe: " + mosq_reason(rc)};
     Impl::after_io(*this);
     return mid;
+}
+
+void MqttClient::deliver_early_acks() {
+    early_ack_timer_ = 0;
+    std::vector<int> acks;
+    acks.swap(early_acks_);
+    for (int mid : acks) {
+        if (pending_ > 0) --pending_;
+        listener_.on_published(mid);
+    }
 }
 
 int MqttClient::in_flight() const { return pending_; }

@@ -81,6 +81,8 @@ public:
 
 private:
     MqttClient(const ConnectionConfig& config, EventLoop& loop, MqttListener& listener, Backoff backoff);
+    /// Reports the completions queued in early_acks_ (from the loop, after publish() returned).
+    void deliver_early_acks();
     // (implementation details are private to mqtt_client.cpp)
     struct Impl;
     friend struct Impl;
@@ -99,6 +101,9 @@ private:
     int in_library_ = 0;              ///< >0 while a libmosquitto loop call (and its callbacks) runs
     bool attempted_ = false;          ///< connect_async done once (later: reconnect_async)
     int pending_ = 0;                 ///< handed over, not yet acknowledged
+    bool in_publish_ = false;         ///< inside mosquitto_publish_v5
+    std::vector<int> early_acks_;     ///< QoS 0 completions reported from inside publish()
+    EventLoop::TimerId early_ack_timer_ = 0;
     std::string reason_;              ///< why the current attempt failed (first reason wins)
     EventLoop::Clock::time_point last_inbound_{};  ///< last time the socket was readable
 };

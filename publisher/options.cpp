@@ -23,6 +23,8 @@ struct RawValues {
 
 void add_options(CLI::App& app, Options& o, RawValues& raw) {
     app.set_config("--config", "", "Read options from FILE (TOML/INI: name = value)");
+    // A misspelt key in a config file must not be silently ignored.
+    app.allow_config_extras(CLI::config_extras_mode::error);
     app.add_option("-c,--connect", o.connect_uri, "libvirt URI (default: libvirt's default)");
     io::add_client_options(app, o.client);
     app.add_option("--prefix", o.prefix, "Topic prefix")->capture_default_str();

@@ -218,6 +218,8 @@ ParseOutcome parse_options(int argc, char** argv) {
     app.footer(kExitHelp);
     app.set_version_flag("--version", std::string("vm-sub ") + VME_VERSION);
     app.set_config("--config", user_config_path(), "read options from FILE (default: the per-user file)");
+    // A misspelt key in a config file must not be silently ignored.
+    app.allow_config_extras(CLI::config_extras_mode::error);
     io::add_client_options(app, o.client);
     add_output_options(app, o, raw);
     add_filter_options(app, o);

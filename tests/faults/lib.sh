@@ -303,19 +303,7 @@ still_on_port() {
 }
 
 # start_libvirtd_with LINES: start_libvirtd with extra libvirtd.conf lines.
-start_libvirtd_with() {
-  local extra=$1
-  mkdir -p "$H_DIR/libvirt" "$H_DIR/no-drivers" /run/libvirt
-  cat >"$H_DIR/libvirtd.conf" <<CONF
-unix_sock_dir = "$H_DIR/libvirt"
-auth_unix_rw = "none"
-auth_unix_ro = "none"
-unix_sock_rw_perms = "0770"
-$extra
-CONF
-  LIBVIRT_URI="test+unix:///default?socket=$H_DIR/libvirt/libvirt-sock"
-  launch_libvirtd
-}
+start_libvirtd_with() { LIBVIRTD_EXTRA_CONF=$1 start_libvirtd; }
 
 # vadm ARGS: virt-admin on the test's libvirtd.
 vadm() { virt-admin -q -c "libvirtd:///system?socket=$H_DIR/libvirt/libvirt-admin-sock" "$@"; }

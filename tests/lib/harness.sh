@@ -119,7 +119,8 @@ LIBVIRTD_PID=""
 KEEPER_PID=""
 
 # start_libvirtd: libvirtd with only the built-in test driver (the driver
-# module directory is empty), on a private socket, in its own mount namespace.
+# module directory is empty), on a private socket, in its own mount namespace
+# (extra libvirtd.conf lines from $LIBVIRTD_EXTRA_CONF).
 start_libvirtd() {
   mkdir -p "$H_DIR/libvirt" "$H_DIR/no-drivers" /run/libvirt
   cat >"$H_DIR/libvirtd.conf" <<CONF
@@ -127,6 +128,7 @@ unix_sock_dir = "$H_DIR/libvirt"
 auth_unix_rw = "none"
 auth_unix_ro = "none"
 unix_sock_rw_perms = "0770"
+${LIBVIRTD_EXTRA_CONF:-}
 CONF
   LIBVIRT_URI="test+unix:///default?socket=$H_DIR/libvirt/libvirt-sock"
   launch_libvirtd

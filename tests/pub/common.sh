@@ -78,3 +78,14 @@ cycles() {
   for ((i = 0; i < n; i++)); do cmds+="start $name; destroy $name; "; done
   vsh "$cmds" >/dev/null
 }
+
+# start_rig: broker, libvirtd, an independent QoS 1 event subscriber writing
+# to $EV, and vm-pub, ready (online published) when it returns.
+start_rig() {
+  start_broker
+  start_libvirtd
+  EV=$H_DIR/events.jsonl
+  start_event_sub "$EV" -q 1
+  start_pub
+  wait_online
+}

@@ -7,12 +7,7 @@
 source "$(dirname "$0")/../lib/harness.sh"
 source "$(dirname "$0")/common.sh"
 
-start_broker
-start_libvirtd
-EV=$H_DIR/events.jsonl
-start_event_sub "$EV" -q 1
-start_pub
-wait_online
+start_rig
 
 NL=$'tab\tname'
 C1=$'c1\u009bbidi\u202eend'

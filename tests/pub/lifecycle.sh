@@ -5,12 +5,7 @@
 source "$(dirname "$0")/../lib/harness.sh"
 source "$(dirname "$0")/common.sh"
 
-start_broker
-start_libvirtd
-EV=$H_DIR/events.jsonl
-start_event_sub "$EV" -q 1
-start_pub
-wait_online
+start_rig
 
 # The default test VM "test" is running: its retained state exists at start.
 test_running() { retained "$(state_topic_of test)" | jq -e '.state == "running"'; }

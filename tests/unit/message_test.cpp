@@ -532,3 +532,21 @@ TEST_CASE("event_to_json is what encode_event serialises") {
 }
 
 }  // TEST_SUITE
+
+TEST_SUITE("message") {
+TEST_CASE("an inventory of 10,000 VMs is over the event limit and still decodes") {
+    std::vector<vme::InventoryEntry> entries(10000);
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        entries[i].domain = {"vm-" + std::to_string(i), "6695eb01-f6a4-8304-79aa-97f2502e193f", -1};
+        entries[i].state = "shutoff";
+        entries[i].reason = "unknown";
+    }
+    const std::string payload = vme::encode_inventory("2026-11-26T02:21:24.457Z", "hv1", entries);
+    CHECK(payload.size() > vme::kMaxPayloadBytes);
+    auto back = vme::decode_inventory(payload);
+    REQUIRE(back.ok());
+    CHECK(back->size() == 10000);
+    CHECK(back->back().domain.name == "vm-9999");
+    CHECK_FALSE(vme::decode_event(payload).ok());
+}
+}
