@@ -44,12 +44,7 @@ note "vm-pub dropped the silent connection after $(awk -v m="$detected" 'BEGIN {
 limit=$((KEEPALIVE * 1500 + 1500))
 [ "$detected" -le "$limit" ] || fail "noticed the cut after ${detected} ms, more than 1.5 x keepalive (+1.5 s)"
 
-all_arrived() { [ "$(event_seqs "$H_DIR/all.sub" | sort -u | wc -l)" -ge "$sent" ]; }
-wait_for 60 all_arrived || true
-count_figures "$sent" < <(event_seqs "$H_DIR/all.sub")
-R_DELIVERED=$F_UNIQUE
-R_DUP=$((F_TOTAL - F_UNIQUE))
-R_LOST=$F_MISSING
+await_delivery "$sent"
 [ "$F_EXTRA" -eq 0 ] || fail "$F_EXTRA events with a seq outside 1..$sent"
 [ "$F_MISSING" -eq 0 ] || fail "$F_MISSING of $sent events made during the cut never arrived"
 status_is online || fail "retained status is not online after the cut"

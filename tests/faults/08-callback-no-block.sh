@@ -46,12 +46,7 @@ note "control: libvirtd dropped a stopped virsh client"
 alive "$PUB_PID" || fail "vm-pub exited"
 note "vm-pub kept libvirt client $client through a ${FREEZE} s broker freeze with $sent events"
 
-all_arrived() { [ "$(event_seqs "$H_DIR/all.sub" | sort -u | wc -l)" -ge "$sent" ]; }
-wait_for 60 all_arrived || true
-count_figures "$sent" < <(event_seqs "$H_DIR/all.sub")
-R_DELIVERED=$F_UNIQUE
-R_DUP=$((F_TOTAL - F_UNIQUE))
-R_LOST=$F_MISSING
+await_delivery "$sent"
 [ "$F_MISSING" -eq 0 ] || fail "$F_MISSING of $sent events made during the freeze never arrived"
 grep -qi synthetic "$H_DIR/all.sub" && fail "synthetic events published: vm-pub reconnected to libvirt" || true
 pass

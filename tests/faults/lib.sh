@@ -182,6 +182,19 @@ json_event_seqs() {
   jq -r --arg h "$host" 'select(.host == $h and has("seq")) | "\(.boot) \(.seq)"' "$1" 2>/dev/null
 }
 
+# await_delivery N: waits (up to 60 s) until events with seq 1..N have all
+# reached $H_DIR/all.sub, then sets the report's R_DELIVERED, R_DUP and
+# R_LOST and the F_* figures of count_figures.
+await_delivery() {
+  local n=$1
+  all_arrived() { [ "$(event_seqs "$H_DIR/all.sub" | sort -u | wc -l)" -ge "$n" ]; }
+  wait_for 60 all_arrived || true
+  count_figures "$n" < <(event_seqs "$H_DIR/all.sub")
+  R_DELIVERED=$F_UNIQUE
+  R_DUP=$((F_TOTAL - F_UNIQUE))
+  R_LOST=$F_MISSING
+}
+
 # count_figures N < "boot seq" lines: sets F_TOTAL (lines), F_UNIQUE
 # (distinct pairs), F_BOOTS (distinct boots), F_MISSING (seqs of 1..N not
 # seen), F_EXTRA (seqs outside 1..N), F_MAX (highest seq).
