@@ -2,7 +2,11 @@
 # Installs every Debian package the build, the tests and the demo need.
 # Idempotent: packages already installed are skipped, and `apt-get update`
 # runs (once) only when something is missing.
-# Usage: scripts/setup.sh [extra-package ...]
+# Package installs never start the system's own services (a policy-rc.d is
+# put in place for the install when the machine has none): the tools, the
+# tests and the demo run private ones on private ports and sockets.
+# Usage: scripts/setup.sh [--tests] [extra-package ...]
+#   --tests  also the real-world suites' packages (QEMU, RabbitMQ)
 set -euo pipefail
 
 packages=(
@@ -15,6 +19,12 @@ packages=(
   jq util-linux procps iproute2 openssl mandoc groff-base man-db bash-completion systemd
   clang libclang-rt-14-dev
 )
+if [ "${1:-}" = "--tests" ]; then
+  shift
+  # tests/qemu: a real QEMU guest under libvirt's QEMU driver;
+  # tests/rabbitmq: a two-node RabbitMQ cluster with its MQTT plugin.
+  packages+=(libvirt-daemon-driver-qemu qemu-system-x86 rabbitmq-server)
+fi
 packages+=("$@")
 
 as_root() {
@@ -34,6 +44,12 @@ fi
 
 echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  # exit status 101: "action not allowed" to invoke-rc.d and deb-systemd-invoke
+  as_root sh -c "printf '#!/bin/sh\\nexit 101\\n' >$policy && chmod 755 $policy"
+  trap 'as_root rm -f "$policy"' EXIT
+fi
 as_root apt-get update -qq
 as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "setup: done"
