@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 
@@ -31,6 +32,10 @@ constexpr const char* kExitHelp =
     "every event of a host, so it is off when --domain, --kind, --event or -t\n"
     "narrow the subscription. With --exec, events are not printed unless -o/-F\n"
     "is given.\n"
+    "--share GROUP subscribes as a member of a shared subscription (MQTT 5\n"
+    "$share/GROUP/..., which mosquitto also offers to 3.1.1 clients): the broker\n"
+    "hands each event to one member of the group, so several vm-sub --exec\n"
+    "workers split the events between them; gap detection is then off.\n"
     "With -t, payloads that are not vm-events/1 are shown raw (sanitized) in human\n"
     "output and count for -C; json output skips them with a warning on stderr.\n"
     "\n"
@@ -105,6 +110,8 @@ void add_run_options(CLI::App& app, Options& o, RawOptions& raw) {
     app.add_option("-t,--topic", o.topics, "subscribe to this raw topic filter instead (repeatable)")
         ->allow_extra_args(false);
     app.add_option("--session", o.session, "persistent session: client id vm-sub-NAME, QoS 1");
+    app.add_option("--share", o.share,
+                   "shared subscription: vm-subs with the same GROUP split the events");
     app.add_option("--session-expiry", o.session_expiry, "MQTT 5 session expiry, seconds (default 86400)");
     app.add_option("-q,--qos", o.qos, "subscription QoS (default 1)")->check(CLI::Range(0, 2));
     app.add_option("--retries", o.retries, "give up (exit 1) after N failed connection attempts in a row")
@@ -113,16 +120,33 @@ void add_run_options(CLI::App& app, Options& o, RawOptions& raw) {
     app.add_flag("-v,--verbose", o.verbose, "report connection and subscription progress on stderr");
 }
 
+/// A name that is safe as a client-id suffix and as an MQTT share name
+/// (which must not contain '/', '+' or '#'): 1-64 letters, digits, '-', '_', '.'.
+Status check_plain_name(std::string_view option, const std::string& name) {
+    if (name.empty()) return Error{std::string(option) + ": empty name"};
+    if (name.size() > 64) return Error{std::string(option) + ": name longer than 64 characters"};
+    for (char c : name) {
+        bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+        if (!ok) return Error{std::string(option) + ": use only letters, digits, '-', '_' and '.'"};
+    }
+    return Ok{};
+}
+
 /// --session NAME: a safe client-id suffix, no --client-id, QoS above 0.
 Status check_session(const Options& o) {
     if (o.session.empty()) return Ok{};
-    if (o.session.size() > 64) return Error{"--session: name longer than 64 characters"};
-    for (char c : o.session) {
-        bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-        if (!ok) return Error{"--session: use only letters, digits, '-', '_' and '.'"};
-    }
+    if (auto st = check_plain_name("--session", o.session); !st) return st;
     if (!o.client.client_id.empty()) return Error{"--session and --client-id exclude each other"};
     if (o.qos == 0) return Error{"--session needs --qos 1 or 2 (QoS 0 messages are not kept)"};
+    return Ok{};
+}
+
+/// --share GROUP: a valid share name. Brokers deliver no retained message to
+/// a shared subscription, so --list cannot use one.
+Status check_share(const Options& o) {
+    if (o.share.empty()) return Ok{};
+    if (auto st = check_plain_name("--share", o.share); !st) return st;
+    if (o.list) return Error{"--list and --share exclude each other (shared subscriptions get no retained states)"};
     return Ok{};
 }
 
@@ -166,7 +190,9 @@ Status resolve_output(Options& o, const RawOptions& raw) {
     else if (raw.output == "json") o.output = OutputMode::Json;
     o.color = raw.color == "never" ? ColorMode::Never : raw.color == "always" ? ColorMode::Always : ColorMode::Auto;
     o.print_events = o.exec.empty() || o.output_given;
-    o.gap_check = !raw.no_gap_check;
+    // A member of a share group sees only part of each host's seqs: every
+    // missing one would look like a gap.
+    o.gap_check = !raw.no_gap_check && o.share.empty();
     return Ok{};
 }
 
@@ -177,6 +203,7 @@ Status validate(Options& o, const RawOptions& raw) {
     if (auto st = resolve_output(o, raw); !st) return st;  // check_list() needs the mode
     if (auto st = check_kinds(o); !st) return st;
     if (auto st = check_session(o); !st) return st;
+    if (auto st = check_share(o); !st) return st;
     return check_list(o);
 }
 

@@ -43,6 +43,7 @@ struct Options {
     std::vector<std::string> exec; ///< command and arguments; empty: no --exec
     std::vector<std::string> topics;  ///< -t raw filters; empty: vm-events/1 topics
     std::string session;           ///< --session NAME; empty: clean session
+    std::string share;             ///< --share GROUP; empty: every event reaches this vm-sub
     unsigned session_expiry = 86400;
     int qos = 1;
     int retries = 0;               ///< 0: keep retrying forever

@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -79,8 +80,12 @@ Result<io::ConnectionConfig> connection_config(const Options& options, std::stri
 
 std::vector<std::string> subscriptions(const Options& options) {
     if (options.list) return list_subscriptions(options.prefix, options.filter);
-    if (!options.topics.empty()) return options.topics;
-    std::vector<std::string> topics = event_subscriptions(options.prefix, options.filter);
+    std::vector<std::string> topics = options.topics;
+    if (topics.empty()) topics = event_subscriptions(options.prefix, options.filter);
+    if (!options.share.empty()) {
+        for (auto& topic : topics) topic = "$share/" + options.share + "/" + topic;
+    }
+    if (!options.topics.empty()) return topics;
     // Host online/offline lines exist only in human output.
     if (options.output == OutputMode::Human && options.print_events) {
         for (auto& topic : status_subscriptions(options.prefix, options.filter)) topics.push_back(std::move(topic));
@@ -165,12 +170,21 @@ void Subscriber::on_disconnected(const std::string& reason) {
 
 void Subscriber::on_subscribed(int mid, const std::vector<int>& granted) {
     if (mid != subscribe_mid_) return;
+    int lowest = options_.qos;
     for (int qos : granted) {
         if (qos >= 128) {
-            diag_.say("the broker refused the subscription (not authorised for these topics?)");
+            diag_.say(options_.share.empty()
+                          ? "the broker refused the subscription (not authorised for these topics?)"
+                          : "the broker refused the shared subscription (not authorised, or no "
+                            "shared subscriptions on this broker?)");
             return finish(kExitFailure);
         }
+        lowest = std::min(lowest, qos);
     }
+    // Said once: RabbitMQ, for one, grants QoS 1 at most.
+    if (lowest < options_.qos && !subscribed_)
+        diag_.say("warning: the broker granted QoS " + std::to_string(lowest) + " (asked for " +
+                  std::to_string(options_.qos) + ")");
     diag_.verbose("subscribed (" + std::to_string(granted.size()) + " topic filters)");
     if (list_ && !subscribed_) start_list_timers();
     subscribed_ = true;
