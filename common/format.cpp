@@ -421,6 +421,7 @@ std::string utc_now_iso() {
 }
 
 std::string json_for_terminal(std::string_view json) {
+    if (is_ascii(json)) return std::string(json);  // the common case, and nothing to escape
     std::string out;
     out.reserve(json.size());
     for (std::size_t i = 0; i < json.size();) {

@@ -9,8 +9,8 @@
 #include <array>
 #include <climits>
 #include <optional>
-#include <set>
 
+#include "json_writer.h"
 #include "sanitize.h"
 
 namespace vme {
@@ -37,40 +37,47 @@ bool is_event_key(std::string_view key) {
 
 // ---------------------------------------------------------------- encoding
 
-/// One line, no spaces, invalid UTF-8 replaced by U+FFFD instead of throwing.
-std::string dump_compact(const Json& json) {
-    return json.dump(-1, ' ', false, Json::error_handler_t::replace);
+/// The domain's members: name, uuid when known, id (null for an inactive
+/// VM: -1 or any negative value).
+void put_domain(JsonObjectWriter& out, const DomainRef& domain) {
+    out.text("name", domain.name);
+    out.text_if_set("uuid", domain.uuid);
+    if (domain.id < 0)
+        out.null("id");
+    else
+        out.number("id", domain.id);
 }
 
-void put_if_set(Json& json, const char* key, const std::string& value) {
-    if (!value.empty()) json[key] = value;
+/// The "domain" object of events and states.
+std::string domain_object(const DomainRef& domain) {
+    JsonObjectWriter out;
+    put_domain(out, domain);
+    return std::move(out).finish();
 }
 
-/// A domain id: null for an inactive VM (-1 or any negative value).
-Json id_json(int id) { return id < 0 ? Json(nullptr) : Json(id); }
-
-Json domain_json(const DomainRef& domain) {
-    Json json = Json::object();
-    json["name"] = domain.name;
-    put_if_set(json, "uuid", domain.uuid);
-    json["id"] = id_json(domain.id);
-    return json;
+/// One object of an inventory's "domains" array.
+std::string inventory_line(const InventoryEntry& entry) {
+    JsonObjectWriter out;
+    put_domain(out, entry.domain);
+    out.text("state", entry.state);
+    out.text_if_set("reason", entry.reason);
+    return std::move(out).finish();
 }
 
 /// The start of every non-event payload: schema, then its type tag.
-Json typed_header(const char* type) {
-    Json json = Json::object();
-    json["schema"] = kSchema;
-    json["type"] = type;
-    return json;
+JsonObjectWriter typed_header(std::string_view type) {
+    JsonObjectWriter out;
+    out.text("schema", kSchema);
+    out.text("type", type);
+    return out;
 }
 
 /// Appends the kind's own fields; a field named like a standard key is
 /// skipped so it can never override (or duplicate) the standard one.
-void merge_fields(Json& json, const Json& fields) {
+void merge_fields(JsonObjectWriter& out, const Json& fields) {
     if (!fields.is_object()) return;
     for (auto it = fields.begin(); it != fields.end(); ++it)
-        if (!is_event_key(it.key())) json[it.key()] = it.value();
+        if (!is_event_key(it.key())) out.value(it.key(), it.value());
 }
 
 // ----------------------------------------------------------- parse limits
@@ -134,30 +141,6 @@ Status check_shape(std::string_view text) {
     return Ok{};
 }
 
-/// Remembers the first key that repeats within one object: two parsers
-/// disagreeing on which duplicate wins is a classic smuggling trick.
-class DuplicateKeys {
-public:
-    /// The parser callback: always keeps the value (returns true).
-    bool on_event(Json::parse_event_t event, const Json& parsed) {
-        if (event == Json::parse_event_t::object_start) open_.emplace_back();
-        if (event == Json::parse_event_t::object_end && !open_.empty()) open_.pop_back();
-        if (event == Json::parse_event_t::key && parsed.is_string())
-            note_key(parsed.get_ref<const std::string&>());
-        return true;
-    }
-    const std::optional<std::string>& first() const { return first_; }
-
-private:
-    void note_key(const std::string& key) {
-        const bool repeated = !open_.empty() && !open_.back().insert(key).second;
-        if (repeated && !first_) first_ = key;
-    }
-
-    std::vector<std::set<std::string>> open_;
-    std::optional<std::string> first_;
-};
-
 /// nlohmann's message without its "[json.exception.parse_error.101] " tag.
 std::string parse_reason(const std::exception& e) {
     std::string_view what = e.what();
@@ -166,18 +149,89 @@ std::string parse_reason(const std::exception& e) {
     return shorten(sanitize(what), kMaxQuoted);
 }
 
-/// Runs nlohmann's parser (shape already checked); error, never throw.
+/// Builds the document from nlohmann's SAX events, like its own DOM
+/// parser, and stops at the first key that repeats within one object: two
+/// parsers disagreeing on which duplicate wins is a classic smuggling
+/// trick. (nlohmann's callback parser can do the check too, but costs twice
+/// as much: it materialises every key and value for the callback.)
+class StrictDomBuilder {
+public:
+    explicit StrictDomBuilder(Json& root) : root_(root) {}
+
+    bool null() { return put(nullptr) != nullptr; }
+    bool boolean(bool value) { return put(value) != nullptr; }
+    bool number_integer(Json::number_integer_t value) { return put(value) != nullptr; }
+    bool number_unsigned(Json::number_unsigned_t value) { return put(value) != nullptr; }
+    bool number_float(Json::number_float_t value, const std::string&) { return put(value) != nullptr; }
+    bool string(std::string& value) { return put(std::move(value)) != nullptr; }
+    bool binary(Json::binary_t& value) { return put(std::move(value)) != nullptr; }
+    bool start_object(std::size_t) { return open(Json::object()); }
+    bool start_array(std::size_t) { return open(Json::array()); }
+    bool end_object() { return close(); }
+    bool end_array() { return close(); }
+
+    /// A member's key: refused (parsing stops) when the object has it already.
+    bool key(std::string& key) {
+        Json& object = *open_.back();
+        if (object.contains(key)) {
+            error_ = "duplicate key \"" + shorten(sanitize(key), kMaxQuoted) + "\" in JSON object";
+            return false;
+        }
+        member_ = &object[std::move(key)];
+        return true;
+    }
+
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) {
+        error_ = "invalid JSON: " + parse_reason(e);
+        return false;
+    }
+
+    /// Why parsing stopped (empty when it did not).
+    const std::string& error() const { return error_; }
+
+private:
+    /// Stores a value where the parser is: the root, the array's end or the
+    /// member whose key came last. Pointers into open containers stay valid
+    /// because only the innermost open container ever grows.
+    Json* put(Json value) {
+        if (open_.empty()) {
+            root_ = std::move(value);
+            return &root_;
+        }
+        Json& parent = *open_.back();
+        if (parent.is_array()) {
+            parent.push_back(std::move(value));
+            return &parent.back();
+        }
+        *member_ = std::move(value);
+        return member_;
+    }
+
+    bool open(Json container) {
+        open_.push_back(put(std::move(container)));
+        return true;
+    }
+
+    bool close() {
+        open_.pop_back();
+        return true;
+    }
+
+    Json& root_;
+    std::vector<Json*> open_;   ///< the containers not closed yet, innermost last
+    Json* member_ = nullptr;    ///< where the next object member's value goes
+    std::string error_;
+};
+
+/// Runs nlohmann's SAX parser (shape already checked); error, never throw.
 Result<Json> parse_checked(std::string_view payload) {
-    DuplicateKeys duplicates;
-    Json::parser_callback_t callback = [&duplicates](int, Json::parse_event_t event, Json& parsed) {
-        return duplicates.on_event(event, parsed);
-    };
+    Json json;
+    StrictDomBuilder builder(json);
     try {
-        Json json = Json::parse(payload.begin(), payload.end(), callback, true, false);
-        if (duplicates.first())
-            return Error{"duplicate key \"" + shorten(sanitize(*duplicates.first()), kMaxQuoted) +
-                         "\" in JSON object"};
-        return json;
+        if (Json::sax_parse(payload.begin(), payload.end(), &builder, nlohmann::detail::input_format_t::json,
+                            true, false))
+            return json;
+        return Error{builder.error()};
     } catch (const std::exception& e) {
         return Error{"invalid JSON: " + parse_reason(e)};
     }
@@ -353,68 +407,65 @@ InventoryEntry read_inventory_entry(const Json& json, FieldReader& outer, std::s
 
 // ------------------------------------------------------------ public: encode
 
-nlohmann::ordered_json event_to_json(const Event& event) {
-    Json json = Json::object();
-    json["schema"] = kSchema;
-    json["seq"] = event.seq;
-    json["boot"] = event.boot;
-    json["time"] = event.time;
-    json["host"] = event.host;
-    put_if_set(json, "uri", event.uri);
-    json["domain"] = domain_json(event.domain);
-    json["kind"] = event.kind;
-    json["event"] = event.event;
-    put_if_set(json, "detail", event.detail);
-    if (event.event_code >= 0) json["event_code"] = event.event_code;
-    if (event.detail_code >= 0) json["detail_code"] = event.detail_code;
-    put_if_set(json, "text", event.text);
-    if (event.synthetic) json["synthetic"] = true;
-    merge_fields(json, event.fields);
-    return json;
+std::string encode_event(const Event& event) {
+    JsonObjectWriter out;
+    out.text("schema", kSchema);
+    out.unsigned_number("seq", event.seq);
+    out.text("boot", event.boot);
+    out.text("time", event.time);
+    out.text("host", event.host);
+    out.text_if_set("uri", event.uri);
+    out.raw("domain", domain_object(event.domain));
+    out.text("kind", event.kind);
+    out.text("event", event.event);
+    out.text_if_set("detail", event.detail);
+    if (event.event_code >= 0) out.number("event_code", event.event_code);
+    if (event.detail_code >= 0) out.number("detail_code", event.detail_code);
+    out.text_if_set("text", event.text);
+    if (event.synthetic) out.flag("synthetic", true);
+    merge_fields(out, event.fields);
+    return std::move(out).finish();
 }
 
-std::string encode_event(const Event& event) { return dump_compact(event_to_json(event)); }
-
 std::string encode_state(const State& state) {
-    Json json = typed_header("state");
-    put_if_set(json, "time", state.time);
-    json["host"] = state.host;
-    json["domain"] = domain_json(state.domain);
-    json["state"] = state.state;
-    put_if_set(json, "reason", state.reason);
-    json["state_code"] = state.state_code;
-    json["reason_code"] = state.reason_code;
-    json["persistent"] = state.persistent;
-    put_if_set(json, "boot", state.boot);
-    return dump_compact(json);
+    JsonObjectWriter out = typed_header("state");
+    out.text_if_set("time", state.time);
+    out.text("host", state.host);
+    out.raw("domain", domain_object(state.domain));
+    out.text("state", state.state);
+    out.text_if_set("reason", state.reason);
+    out.number("state_code", state.state_code);
+    out.number("reason_code", state.reason_code);
+    out.flag("persistent", state.persistent);
+    out.text_if_set("boot", state.boot);
+    return std::move(out).finish();
 }
 
 std::string encode_status(const HostStatus& status) {
-    Json json = typed_header("status");
-    json["status"] = status.online ? "online" : "offline";
-    put_if_set(json, "time", status.time);
-    json["host"] = status.host;
-    put_if_set(json, "version", status.version);
-    put_if_set(json, "boot", status.boot);
-    json["dropped"] = status.dropped;
-    put_if_set(json, "uri", status.uri);
-    return dump_compact(json);
+    JsonObjectWriter out = typed_header("status");
+    out.text("status", status.online ? "online" : "offline");
+    out.text_if_set("time", status.time);
+    out.text("host", status.host);
+    out.text_if_set("version", status.version);
+    out.text_if_set("boot", status.boot);
+    out.unsigned_number("dropped", status.dropped);
+    out.text_if_set("uri", status.uri);
+    return std::move(out).finish();
 }
 
 std::string encode_inventory(std::string_view time, std::string_view host,
                              const std::vector<InventoryEntry>& entries) {
-    Json json = typed_header("inventory");
-    put_if_set(json, "time", std::string(time));
-    json["host"] = std::string(host);
-    Json domains = Json::array();
+    JsonObjectWriter out = typed_header("inventory");
+    out.text_if_set("time", time);
+    out.text("host", host);
+    std::string domains = "[";
     for (const auto& entry : entries) {
-        Json line = domain_json(entry.domain);
-        line["state"] = entry.state;
-        put_if_set(line, "reason", entry.reason);
-        domains.push_back(std::move(line));
+        if (domains.size() > 1) domains += ',';
+        domains += inventory_line(entry);
     }
-    json["domains"] = std::move(domains);
-    return dump_compact(json);
+    domains += ']';
+    out.raw("domains", domains);
+    return std::move(out).finish();
 }
 
 // ------------------------------------------------------------ public: decode

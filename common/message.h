@@ -136,9 +136,6 @@ Result<State> decode_state(std::string_view payload);
 Result<HostStatus> decode_status(std::string_view payload);
 Result<std::vector<InventoryEntry>> decode_inventory(std::string_view payload);
 
-/// The event as one JSON object value (what encode_event serialises).
-nlohmann::ordered_json event_to_json(const Event& event);
-
 /// Parses `payload` with the size and depth limits above; error, never throw.
 Result<nlohmann::ordered_json> parse_json_limited(std::string_view payload,
                                                  std::size_t max_bytes = kMaxPayloadBytes);

@@ -123,7 +123,14 @@ Utf8Char decode_utf8(std::string_view s, std::size_t pos) {
     return {cp, lead.length};
 }
 
+bool is_ascii(std::string_view s) {
+    unsigned char any = 0;
+    for (const char c : s) any |= static_cast<unsigned char>(c);  // vectorises; no early exit
+    return any < 0x80;
+}
+
 bool is_valid_utf8(std::string_view s) {
+    if (is_ascii(s)) return true;
     for (std::size_t pos = 0; pos < s.size();) {
         const Utf8Char c = decode_utf8(s, pos);
         if (c.length == 0) return false;

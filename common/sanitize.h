@@ -28,6 +28,10 @@ Utf8Char decode_utf8(std::string_view s, std::size_t pos);
 /// Printable UTF-8 is kept. The result contains no byte < 0x20 and no 0x7F.
 std::string sanitize(std::string_view untrusted);
 
+/// True when every byte is ASCII (below 0x80): such text is valid UTF-8
+/// and holds no C1 or bidi control, so the checks below can skip it.
+bool is_ascii(std::string_view s);
+
 /// True when `s` is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool is_valid_utf8(std::string_view s);
 

@@ -64,11 +64,23 @@ void EventLoop::fire_due_timers() {
     }
 }
 
+int EventLoop::wait(std::vector<pollfd>& fds, std::chrono::milliseconds max_wait) {
+    int timeout = poll_timeout_ms(max_wait);
+    if (before_sleep_ && timeout != 0) {
+        int ready = ::poll(fds.data(), fds.size(), 0);
+        if (ready != 0) return ready;
+        before_sleep_();
+        if (stopping_) return 0;
+        timeout = poll_timeout_ms(max_wait);  // the hook may have added a timer
+    }
+    return ::poll(fds.data(), fds.size(), timeout);
+}
+
 void EventLoop::run_once(std::chrono::milliseconds max_wait) {
     std::vector<pollfd> fds;
     fds.reserve(watches_.size());
     for (const auto& [fd, w] : watches_) fds.push_back(pollfd{fd, w.events, 0});
-    int n = ::poll(fds.data(), fds.size(), poll_timeout_ms(max_wait));
+    int n = wait(fds, max_wait);
     if (n < 0 && errno != EINTR) return;  // nothing sensible to do but try again
     for (const auto& p : fds) {
         if (n <= 0 || p.revents == 0) continue;

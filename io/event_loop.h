@@ -9,6 +9,8 @@
 #include <map>
 #include <vector>
 
+#include <poll.h>
+
 namespace vme::io {
 
 class EventLoop {
@@ -41,15 +43,24 @@ public:
     /// One poll with at most `max_wait` and dispatch; for tests and drains.
     void run_once(std::chrono::milliseconds max_wait);
 
+    /// Runs `fn` each time the loop is about to wait with nothing ready
+    /// (not while input keeps arriving): where buffered output is flushed,
+    /// so a burst is written in a few large writes and a lone event at once.
+    void before_sleep(std::function<void()> fn) { before_sleep_ = std::move(fn); }
+
 private:
     struct Watch { short events; FdHandler handler; };
     struct Timer { Clock::time_point due; std::function<void()> fn; };
     int poll_timeout_ms(std::chrono::milliseconds cap) const;
+    /// poll(2) on `fds`; with a before_sleep hook, first checks without
+    /// waiting and runs the hook only when nothing is ready.
+    int wait(std::vector<pollfd>& fds, std::chrono::milliseconds max_wait);
     void fire_due_timers();
     std::map<int, Watch> watches_;
     std::map<TimerId, Timer> timers_;
     TimerId next_timer_ = 1;
     bool stopping_ = false;
+    std::function<void()> before_sleep_;
 };
 
 }  // namespace vme::io

@@ -8,12 +8,21 @@ namespace vme::sub {
 
 bool LineWriter::write_line(std::string_view line) {
     if (broken_) return false;
-    std::string buffer;
-    buffer.reserve(line.size() + 1);
-    buffer.append(line).push_back('\n');
-    std::string_view rest = buffer;
-    // One write(2) for the whole line; the loop only continues a partial
-    // write (a line longer than the pipe buffer) or retries EINTR.
+    pending_.append(line).push_back('\n');
+    if (batched_ && pending_.size() < kBatchBytes) return true;
+    return flush();
+}
+
+bool LineWriter::flush() {
+    if (broken_ || pending_.empty()) return !broken_;
+    bool ok = write_all(pending_);
+    pending_.clear();
+    return ok;
+}
+
+bool LineWriter::write_all(std::string_view rest) {
+    // The loop only continues a partial write (more than the pipe takes at
+    // once) or retries EINTR.
     while (!rest.empty()) {
         ssize_t n = ::write(fd_, rest.data(), rest.size());
         if (n < 0 && errno == EINTR) continue;

@@ -1,5 +1,5 @@
-// Where vm-sub's lines go: whole lines on stdout (one write each, so a pipe
-// sees every line at once and at once), rate-limited diagnostics on stderr,
+// Where vm-sub's lines go: whole lines on stdout (never half a line, and
+// never held while vm-sub waits), rate-limited diagnostics on stderr,
 // and the renderers of the three output modes.
 #pragma once
 
@@ -15,22 +15,39 @@
 
 namespace vme::sub {
 
-/// Writes whole lines to a file descriptor with one write(2) each (no stdio
-/// buffer, so every line is "flushed" also when stdout is a pipe).
+/// Writes whole lines to a file descriptor, never through stdio's buffer.
+/// Direct (the default): one write(2) a line. Batched: lines collect until
+/// flush() or kBatchBytes, and the owner flushes whenever it is about to
+/// wait for input, so a line is never held while vm-sub sits idle but a
+/// burst costs a few large writes instead of one per line.
 class LineWriter {
 public:
     explicit LineWriter(int fd) : fd_(fd) {}
 
-    /// Writes `line` and a newline. False once the reader is gone (EPIPE)
-    /// or the descriptor failed; later calls then do nothing.
+    /// Collect lines for flush() instead of writing each at once.
+    void set_batched(bool batched) { batched_ = batched; }
+
+    /// Writes (or, batched, queues) `line` and a newline. False once the
+    /// reader is gone (EPIPE) or the descriptor failed; later calls then
+    /// do nothing.
     bool write_line(std::string_view line);
+
+    /// Writes everything queued. False when the reader is gone.
+    bool flush();
 
     /// True after a failed write.
     bool broken() const { return broken_; }
 
 private:
+    /// Most bytes a batch collects before it is written anyway.
+    static constexpr std::size_t kBatchBytes = 64 * 1024;
+    /// Writes all of `bytes` (continuing partial writes, retrying EINTR).
+    bool write_all(std::string_view bytes);
+
     int fd_;
+    bool batched_ = false;
     bool broken_ = false;
+    std::string pending_;
 };
 
 /// "vm-sub: ..." lines on stderr. Warnings about what the broker sent are

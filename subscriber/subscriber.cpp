@@ -117,8 +117,15 @@ int Subscriber::run() {
         auto ms = milliseconds(static_cast<long long>(options_.timeout_s * 1000.0 + 0.5));
         timeout_timer_ = loop_.after(ms, [this] { finish(kExitTimeout); });
     }
+    // Output goes out whenever the loop is about to wait, so a burst of
+    // events costs a few large writes and a lone event is never held.
+    printer_.out().set_batched(true);
+    loop_.before_sleep([this] {
+        if (!printer_.out().flush()) finish(kExitOk);  // reader gone
+    });
     client_->start();
     if (exit_status_ < 0) loop_.run();
+    printer_.out().flush();
     client_->stop();
     return exit_status_ < 0 ? kExitFailure : exit_status_;
 }

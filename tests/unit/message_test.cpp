@@ -525,10 +525,38 @@ TEST_CASE("inventory: malformed entries name the element") {
           R"(missing required field "domains")");
 }
 
-TEST_CASE("event_to_json is what encode_event serialises") {
+TEST_CASE("encode_*: canonical compact JSON (what nlohmann itself writes) for hostile values") {
+    // The encoders write JSON text directly; nlohmann re-serialising what it
+    // parses from them must give the same bytes, whatever the strings hold.
+    const std::vector<std::string> hostile = {
+        "", "plain", "quote \" back\\slash", "tab\tnew\nline\r\x01\x1f\x7f",
+        "caf\xc3\xa9 \xe2\x80\xae rtl", "bad \xff\xfe utf8 \xc3", std::string("nul\0byte", 8)};
+    auto canonical = [](const std::string& text) {
+        return Json::parse(text).dump(-1, ' ', false, Json::error_handler_t::replace) == text;
+    };
+    for (const auto& value : hostile) {
+        CAPTURE(value);
+        vme::Event e = sample_event();
+        e.host = e.boot = e.text = e.domain.name = value;
+        e.domain.id = -1;
+        e.synthetic = true;
+        e.fields[value] = Json::object({{"nested", value}, {"n", -3}, {"list", {1.5, nullptr, true}}});
+        CHECK(canonical(vme::encode_event(e)));
+        vme::State st = sample_state();
+        st.host = st.reason = value;
+        CHECK(canonical(vme::encode_state(st)));
+        vme::HostStatus status;
+        status.host = status.version = value;
+        CHECK(canonical(vme::encode_status(status)));
+        vme::InventoryEntry entry{{value, "", 4}, value, value};
+        CHECK(canonical(vme::encode_inventory(value, value, {entry, entry})));
+    }
+}
+
+TEST_CASE("encode_event: invalid UTF-8 becomes U+FFFD, valid UTF-8 stays as it is") {
     vme::Event e = sample_event();
-    e.fields["x"] = 1;
-    CHECK(vme::event_to_json(e).dump() == vme::encode_event(e));
+    e.text = "caf\xc3\xa9 \xff";
+    CHECK(Json::parse(vme::encode_event(e))["text"] == "caf\xc3\xa9 \xef\xbf\xbd");
 }
 
 }  // TEST_SUITE

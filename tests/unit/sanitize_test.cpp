@@ -138,4 +138,13 @@ TEST_CASE("display_width") {
     CHECK(vme::display_width("\xe2\x80\x8b") == 0);                        // zero-width space
 }
 
+
+TEST_CASE("is_ascii: true only when no byte has the high bit set") {
+    CHECK(vme::is_ascii(""));
+    CHECK(vme::is_ascii(std::string("tab\tnul\0del\x7f", 12)));
+    CHECK_FALSE(vme::is_ascii("caf\xc3\xa9"));
+    CHECK_FALSE(vme::is_ascii("\x80"));
+    CHECK_FALSE(vme::is_ascii(std::string(1000, 'a') + "\xff"));
+}
+
 }  // TEST_SUITE
