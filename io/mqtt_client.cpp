@@ -394,6 +394,14 @@ Result<int> MqttClient::subscribe(const std::vector<std::string>& filters, int q
     return mid;
 }
 
+Result<int> MqttClient::unsubscribe(const std::string& filter) {
+    int mid = 0;
+    int rc = mosquitto_unsubscribe(mosq_.get(), &mid, filter.c_str());
+    if (rc != MOSQ_ERR_SUCCESS) return Error{"unsubscribe: " + mosq_reason(rc)};
+    Impl::after_io(*this);
+    return mid;
+}
+
 void MqttClient::deliver_early_acks() {
     early_ack_timer_ = 0;
     std::vector<int> acks;

@@ -73,6 +73,10 @@ public:
     /// Subscribes to every filter at `qos` in one SUBSCRIBE; returns its mid.
     Result<int> subscribe(const std::vector<std::string>& filters, int qos);
 
+    /// Unsubscribes from one filter (one UNSUBSCRIBE); returns its mid.
+    /// Nothing reports the UNSUBACK.
+    Result<int> unsubscribe(const std::string& filter);
+
     /// Messages handed over and not yet acknowledged (libmosquitto's count).
     int in_flight() const;
 

@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
@@ -27,6 +28,9 @@ using std::chrono::milliseconds;
 /// Messages handed to libmosquitto at once: enough to keep the link busy,
 /// few enough that a broken connection leaves little to resend.
 constexpr std::size_t kWindow = 1000;
+/// How long events wait for the answer to the QoS probe at most (see
+/// "QoS probe" below); a healthy broker answers within one round trip.
+constexpr milliseconds kQosProbeTimeout{10000};
 constexpr int kLibvirtBackoffInitialMs = 250;
 constexpr int kLibvirtBackoffMaxMs = 10000;
 
@@ -285,8 +289,11 @@ void Publisher::enqueue(Message m) {
 }
 
 void Publisher::pump() {
-    while (mqtt_ && mqtt_->connected() && window_.size() < kWindow && !outbox_.empty()) {
+    while (mqtt_ && mqtt_->connected() && !qos_probe_hold_ && window_.size() < kWindow && !outbox_.empty()) {
         Message m = outbox_.pop();
+        // At most what the broker grants; the window keeps the QoS actually
+        // used, which requeue_unacknowledged() goes by.
+        m.qos = std::min(m.qos, max_qos_);
         auto mid = mqtt_->publish(m.topic, m.payload, m.qos, m.retain);
         if (!mid) {
             ++failed_;
@@ -324,6 +331,7 @@ void Publisher::on_connected(bool) {
     // Status first, directly; then every current state and the inventory
     // after whatever is queued, so retained views end up current even if
     // some queued messages were dropped.
+    start_qos_probe();
     Message status = status_message(true, true);
     if (auto mid = mqtt_->publish(status.topic, status.payload, 1, true)) window_.emplace(*mid, std::move(status));
     for (const auto& vm : tracker_.all()) {
@@ -337,6 +345,7 @@ void Publisher::on_connected(bool) {
 }
 
 void Publisher::on_disconnected(const std::string& reason) {
+    stop_qos_probe();
     requeue_unacknowledged(true);
     if (was_connected_ || reason != last_mqtt_error_)
         log("broker " + describe(parse_broker_url(opts_.client.broker).value()) + ": " + reason + " (retrying)");
@@ -353,6 +362,105 @@ void Publisher::on_published(int mid) {
     }
     pump();
     if (shutting_down_) check_drained();
+}
+
+void Publisher::on_subscribed(int mid, const std::vector<int>& granted) {
+    if (qos_probe_mid_ < 0 || mid != qos_probe_mid_) return;
+    stop_qos_probe();
+    on_qos_probe_answer(granted.empty() ? 128 : granted.front());
+    if (auto unsubscribed = mqtt_->unsubscribe(qos_probe_topic()); !unsubscribed)
+        log(unsubscribed.error().message);
+    pump();
+    if (shutting_down_) check_drained();
+}
+
+// ---------------------------------------------------------------- QoS probe
+//
+// Not every broker takes QoS 2. RabbitMQ 3.10's MQTT plugin (MQTT 3.1.1,
+// QoS 0 and 1) answers a QoS 2 PUBLISH with a PUBACK, as if it were QoS 1;
+// libmosquitto takes that for a protocol error and closes the connection,
+// and after the reconnect sends the same message again: an endless
+// reconnect loop that delivers the message again every time and makes the
+// broker publish the last will ("offline") every time.
+//
+// MQTT 3.1.1 has one way to learn what a broker supports: the SUBACK, which
+// carries the QoS it grants a subscription (RabbitMQ grants 1 for 2). So,
+// with --qos 2 only, after every CONNACK (the broker behind an address may
+// change, and SIGHUP may point us at another one) vm-pub subscribes at QoS 2
+// to one exact topic of its own, on which nothing is ever published, reads
+// the grant, unsubscribes, and publishes at min(asked, granted) from then on.
+// Until that SUBACK arrives (one round trip) pump() hands nothing over, so
+// no QoS 2 PUBLISH ever reaches a broker that cannot take it; the status
+// goes out at once (QoS 1, like every retained message). Asking the broker
+// is better than recognising it: it needs no broker-specific knowledge and
+// follows configuration (a mosquitto with max_qos 1 grants 1 as well).
+// At --qos 0 and 1 none of this happens; a broker that grants 2 (mosquitto)
+// sees one extra SUBSCRIBE/UNSUBSCRIBE per connection and nothing changes.
+// A refused probe (no read access to the topic, say) tells nothing: vm-pub
+// then publishes at QoS 2 as asked, as it always did. A broker that does not
+// answer within kQosProbeTimeout stops holding events up; its late answer
+// still applies.
+
+std::string Publisher::qos_probe_topic() const {
+    return opts_.prefix + "/" + escape_segment(opts_.host_name) + "/qos-probe";
+}
+
+void Publisher::start_qos_probe() {
+    stop_qos_probe();
+    if (opts_.qos < 2) return;
+    auto mid = mqtt_->subscribe({qos_probe_topic()}, 2);
+    if (!mid) {
+        // The connection is going away (on_disconnected follows) or the
+        // library refused: nothing to wait for.
+        log("cannot probe the broker's QoS: " + mid.error().message);
+        return;
+    }
+    qos_probe_mid_ = *mid;
+    qos_probe_hold_ = true;
+    qos_probe_timer_ = loop_.after(kQosProbeTimeout, [this] { on_qos_probe_timeout(); });
+}
+
+void Publisher::stop_qos_probe() {
+    if (qos_probe_timer_ != 0) loop_.cancel(qos_probe_timer_);
+    qos_probe_timer_ = 0;
+    qos_probe_mid_ = -1;
+    qos_probe_hold_ = false;
+}
+
+void Publisher::on_qos_probe_answer(int granted) {
+    if (granted < 0 || granted > 2) {
+        // 0x80 (3.1.1) or a v5 reason code >= 0x80: refused, nothing learnt.
+        if (!qos_probe_refusal_logged_)
+            log("the broker refused the QoS probe subscription to " + sanitize(qos_probe_topic()) +
+                "; publishing at QoS " + std::to_string(opts_.qos) + " as asked");
+        qos_probe_refusal_logged_ = true;
+        max_qos_ = 2;
+        reported_qos_ = opts_.qos;  // that line said it
+        return;
+    }
+    max_qos_ = granted;
+    report_effective_qos();
+}
+
+void Publisher::on_qos_probe_timeout() {
+    qos_probe_timer_ = 0;
+    qos_probe_hold_ = false;  // qos_probe_mid_ stays: a late answer still counts
+    log("no answer to the QoS probe within " + std::to_string(kQosProbeTimeout.count() / 1000) +
+        " s; publishing at QoS " + std::to_string(std::min(opts_.qos, max_qos_)) + " meanwhile");
+    pump();
+}
+
+/// One line when the event QoS changes from what was last said: once for a
+/// broker that grants less, not at every reconnect to it.
+void Publisher::report_effective_qos() {
+    int effective = std::min(opts_.qos, max_qos_);
+    if (effective == reported_qos_) return;
+    reported_qos_ = effective;
+    std::string asked = std::to_string(opts_.qos), now = std::to_string(effective);
+    if (effective < opts_.qos)
+        log("the broker grants QoS " + now + " at most; publishing at QoS " + now + " instead of " + asked);
+    else
+        log("the broker grants QoS " + asked + "; publishing at QoS " + asked + " again");
 }
 
 // ---------------------------------------------------------------- signals
@@ -388,6 +496,7 @@ void Publisher::reload() {
     opts_.client = parsed.options->client;
     // The old handle goes, with whatever it still holds: take that back first.
     mqtt_->stop();
+    stop_qos_probe();
     requeue_unacknowledged(false);
     auto old_client = std::move(mqtt_);
     if (auto s = create_mqtt_client(); !s) {

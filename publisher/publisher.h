@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/state_tracker.h"
 #include "io/event_loop.h"
@@ -35,6 +36,7 @@ public:
     void on_connected(bool session_present) override;
     void on_disconnected(const std::string& reason) override;
     void on_published(int mid) override;
+    void on_subscribed(int mid, const std::vector<int>& granted) override;
 
 private:
     Status setup();
@@ -59,6 +61,21 @@ private:
     Message status_message(bool online, bool with_time) const;
     void pump();
     void requeue_unacknowledged(bool qos0_only);
+
+    // QoS probe (only with --qos 2): what the broker grants, before any event goes out
+    /// After a CONNACK: with --qos 2, subscribes to qos_probe_topic() at QoS 2
+    /// and holds pump() until the SUBACK (or kQosProbeTimeout); else nothing.
+    void start_qos_probe();
+    /// Forgets a pending probe (connection lost or replaced) and releases pump().
+    void stop_qos_probe();
+    /// Takes the granted QoS (>2: refused, learns nothing) as the ceiling for pump().
+    void on_qos_probe_answer(int granted);
+    /// No SUBACK in time: releases pump(); a late answer still applies.
+    void on_qos_probe_timeout();
+    /// Logs one line when the effective event QoS differs from the last one logged.
+    void report_effective_qos();
+    /// "<prefix>/<escaped host>/qos-probe": subscribed to, never published to.
+    std::string qos_probe_topic() const;
 
     // signals and shutdown
     void on_signal();
@@ -86,6 +103,12 @@ private:
     std::thread libvirt_thread_;
     std::atomic<bool> libvirt_stop_{false};
     std::map<int, Message> window_;                  ///< handed to libmosquitto, not yet acknowledged
+    int max_qos_ = 2;                                ///< highest QoS the broker grants (learnt by the probe)
+    int reported_qos_ = 2;                           ///< the event QoS last announced on stderr
+    int qos_probe_mid_ = -1;                         ///< the probe's SUBSCRIBE, while unanswered
+    bool qos_probe_hold_ = false;                    ///< pump() waits for the probe's answer
+    bool qos_probe_refusal_logged_ = false;
+    io::EventLoop::TimerId qos_probe_timer_ = 0;
     std::uint64_t seq_ = 0;
     std::uint64_t published_ = 0;
     std::uint64_t failed_ = 0;
