@@ -10,6 +10,7 @@
 #include <climits>
 #include <optional>
 
+#include "event_fast_decode.h"
 #include "json_writer.h"
 #include "sanitize.h"
 
@@ -481,6 +482,11 @@ Result<nlohmann::ordered_json> parse_json_limited(std::string_view payload, std:
 }
 
 Result<Event> decode_event(std::string_view payload) {
+    if (auto plain = decode_plain_event(payload)) return std::move(*plain);
+    return decode_event_document(payload);
+}
+
+Result<Event> decode_event_document(std::string_view payload) {
     auto json = parse_object(payload);
     if (!json) return json.error();
     FieldReader f(*json, "");

@@ -1,6 +1,7 @@
 // libFuzzer target: the vm-events/1 payload decoders must return a value
 // or an error for any input, never crash, hang or leak. A decoded event
-// must also survive a re-encode/decode round trip.
+// must also survive a re-encode/decode round trip, and decode_event's fast
+// path must give what the document-based decoder gives.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -15,6 +16,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)vme::decode_status(input);
     (void)vme::decode_inventory(input);
     auto event = vme::decode_event(input);
+    // The fast path for plain events must agree with the document decoder.
+    auto full = vme::decode_event_document(input);
+    if (static_cast<bool>(event) != static_cast<bool>(full)) std::abort();
+    if (event && vme::encode_event(*event) != vme::encode_event(*full)) std::abort();
     if (!event) return 0;
     // What we accept we must be able to send again, unchanged in meaning.
     auto again = vme::decode_event(vme::encode_event(*event));
