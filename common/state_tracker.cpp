@@ -23,6 +23,7 @@
 //   resumed   from-snapshot         running      from-snapshot
 //   resumed   postcopy              running      postcopy
 //   resumed   postcopy-failed       running      postcopy-failed
+//   (resumed  any, when already running: no change; see on_state_event)
 //   stopped   shutdown              shutoff      shutdown
 //   stopped   destroyed             shutoff      destroyed
 //   stopped   crashed               shutoff      crashed
@@ -224,7 +225,14 @@ std::optional<StateChange> on_state_event(Table& vms, const DomainRef& domain, i
                                           int detail) {
     const std::optional<Target> target = target_of(event, detail);
     if (!target) return std::nullopt;
-    return store(vms, with_target(current(vms, domain), *target));
+    const DomainSnapshot vm = current(vms, domain);
+    // The QEMU driver reports "resumed" when it starts the CPUs of a guest
+    // it has just reported as started (a restore: "started restored", then
+    // "resumed from-snapshot"); libvirt's own state keeps the start's
+    // reason (virsh domstate --reason: "running (restored)"), so do we.
+    if (event == VIR_DOMAIN_EVENT_RESUMED && vm.state_code == VIR_DOMAIN_RUNNING && vms.count(domain.uuid) != 0)
+        return std::nullopt;
+    return store(vms, with_target(vm, *target));
 }
 
 // ---------------------------------------------------------------- resync

@@ -259,6 +259,20 @@ TEST_CASE("event detail -> state reason mapping") {
     }
 }
 
+TEST_CASE("a restore (started restored, then resumed from-snapshot) stays running/restored, like libvirt") {
+    StateTracker t;
+    const DomainRef d = ref("vm", kUuidA, 4);
+    t.resync({snap(ref("vm", kUuidA), VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_SAVED)}, true);
+    const StateChange started = must_change(t, d, VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_RESTORED);
+    CHECK(started.vm.reason_code == VIR_DOMAIN_RUNNING_RESTORED);
+    CHECK_FALSE(t.apply_lifecycle(d, VIR_DOMAIN_EVENT_RESUMED, VIR_DOMAIN_EVENT_RESUMED_FROM_SNAPSHOT).has_value());
+    // A real pause and resume still changes the state.
+    must_change(t, d, VIR_DOMAIN_EVENT_SUSPENDED, VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    const StateChange resumed = must_change(t, d, VIR_DOMAIN_EVENT_RESUMED, VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+    CHECK(resumed.vm.state_code == VIR_DOMAIN_RUNNING);
+    CHECK(resumed.vm.reason_code == VIR_DOMAIN_RUNNING_UNPAUSED);
+}
+
 TEST_CASE("resync: the initial listing publishes every VM and makes up no event") {
     StateTracker t;
     const std::vector<DomainSnapshot> listing = {
