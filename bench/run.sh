@@ -21,11 +21,11 @@ esac
 # ---------------------------------------------------------------- sizes
 if [ "$QUICK" = 1 ]; then
   RUNS=3 CYCLES=1000 CLASSIC_CYCLES=250 TLS_RUNS=2 TLS_CLASSIC_CYCLES=25
-  LAT_RUNS=2 LAT100_EVENTS=300 LAT1000_EVENTS=2000 STREAM=50000 STREAM_RUNS=2
+  LAT_RUNS=2 LAT100_EVENTS=300 LAT1000_EVENTS=2000 STREAM=50000 STREAM_RUNS=2 PROFILE_EVENTS=5000
   SCALES="1000" SCALE_RUNS=1 IDLE_SECONDS=10
 else
   RUNS=5 CYCLES=5000 CLASSIC_CYCLES=1000 TLS_RUNS=3 TLS_CLASSIC_CYCLES=100
-  LAT_RUNS=3 LAT100_EVENTS=1000 LAT1000_EVENTS=10000 STREAM=200000 STREAM_RUNS=3
+  LAT_RUNS=3 LAT100_EVENTS=1000 LAT1000_EVENTS=10000 STREAM=200000 STREAM_RUNS=3 PROFILE_EVENTS=20000
   SCALES="1000 10000" SCALE_RUNS=2 IDLE_SECONDS=10
 fi
 
@@ -411,6 +411,32 @@ sub_alone() {
   done
 }
 
+# Where vm-sub's CPU goes in json mode: callgrind counts instructions (the
+# same for the same binary and input, however loaded the machine is) over
+# PROFILE_EVENTS messages of the stream, in total and inside the decoder
+# and the encoder, per message.
+sub_profile() {
+  local n=$PROFILE_EVENTS out=$H_DIR/callgrind.out pid
+  command -v valgrind >/dev/null || { note "valgrind missing: vm-sub not profiled"; return; }
+  [ -f "$H_DIR/stream.txt" ] || make_stream
+  valgrind --tool=callgrind --callgrind-out-file="$out" \
+    "$VM_SUB" -b "$BROKER_URL" --keepalive 900 --host hv1 -o json -C "$n" -v \
+    >"$H_DIR/profile.out" 2>"$H_DIR/profile.err" &
+  pid=$!
+  track "$pid"
+  wait_for 60 grep -q subscribed "$H_DIR/profile.err" || { note "vm-sub under callgrind did not subscribe"; stop "$pid"; return; }
+  head -n "$n" "$H_DIR/stream.txt" |
+    mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -q 1 -l -t libvirt/hv1/web1/event/lifecycle
+  wait_exit "$pid" 300
+  [ "$(wc -l <"$H_DIR/profile.out")" -ge "$n" ] || { note "vm-sub under callgrind printed too few lines"; return; }
+  callgrind_annotate --inclusive=yes "$out" >"$H_DIR/callgrind.txt" 2>/dev/null
+  # per_event PATTERN: inclusive instructions of the first matching line, per message.
+  per_event() { awk -v pat="$1" -v n="$n" 'index($0, pat) { gsub(",", "", $1); printf "%.0f", $1 / n; exit }' "$H_DIR/callgrind.txt"; }
+  record sub_instr_total "$(per_event 'PROGRAM TOTALS')"
+  record sub_instr_decode "$(per_event 'vme::decode_event(')"
+  record sub_instr_encode "$(per_event 'vme::encode_event')"
+}
+
 # ---------------------------------------------------------------- 6 (idle)
 idle_cost() {
   local sub_pid a0 a1 b0 b1
@@ -508,6 +534,7 @@ fi
 classic
 virsh_baseline
 [ "$HAVE_SUB" = 1 ] && sub_alone
+[ "$HAVE_SUB" = 1 ] && sub_profile
 [ "$HAVE_PUB" = 1 ] && [ "$HAVE_SUB" = 1 ] && idle_cost
 [ "$HAVE_PUB" = 1 ] && scale
 [ "$HAVE_PUB" = 1 ] && stop "$PUB_PID"

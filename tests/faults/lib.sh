@@ -210,23 +210,6 @@ count_figures() {
 }
 
 # ------------------------------------------------------------ states
-# virsh_states: "name<TAB>state" for every VM libvirt knows, state as a
-# vm-events token (running, paused, shutoff, ...), sorted.
-virsh_states() {
-  local name st
-  vsh list --all --name | while IFS= read -r name; do
-    [ -n "$name" ] || continue
-    st=$(vsh domstate -- "$name" 2>/dev/null) || continue
-    case $st in
-      "shut off") st=shutoff ;;
-      "in shutdown") st=shutdown ;;
-      "pmsuspended") st=pmsuspended ;;
-      "idle"|"no state") st=nostate ;;
-    esac
-    printf '%s\t%s\n' "$name" "$st"
-  done | LC_ALL=C sort
-}
-
 # retained_states: "name<TAB>state" from the retained state messages of
 # $PUB_HOST on the broker now, sorted.
 retained_states() {

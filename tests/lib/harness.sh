@@ -177,3 +177,20 @@ define_vm() { vm_xml "$1" >"$H_DIR/vm.xml"; vsh define "$H_DIR/vm.xml" >/dev/nul
 
 # create_vm NAME: starts a transient VM.
 create_vm() { vm_xml "$1" >"$H_DIR/vm.xml"; vsh create "$H_DIR/vm.xml" >/dev/null; }
+
+# virsh_states: "name<TAB>state" for every VM libvirt knows, state as a
+# vm-events token (running, paused, shutoff, ...), sorted.
+virsh_states() {
+  local name st
+  vsh list --all --name | while IFS= read -r name; do
+    [ -n "$name" ] || continue
+    st=$(vsh domstate -- "$name" 2>/dev/null) || continue
+    case $st in
+      "shut off") st=shutoff ;;
+      "in shutdown") st=shutdown ;;
+      "pmsuspended") st=pmsuspended ;;
+      "idle"|"no state") st=nostate ;;
+    esac
+    printf '%s\t%s\n' "$name" "$st"
+  done | LC_ALL=C sort
+}

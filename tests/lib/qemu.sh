@@ -547,3 +547,20 @@ require_qemu() {
     fail "libvirt's QEMU driver is missing: run scripts/setup.sh --tests"
   [ "$(id -u)" -eq 0 ] || fail "needs root (namespaces, libvirtd's system mode)"
 }
+
+# finish_guest NAME: destroys and undefines the running guest NAME, checking
+# the events and that its retained state goes; then vm-sub must have shown
+# exactly libvirt's events, seq without gaps, and vm-pub stops.
+finish_guest() {
+  local g=$1
+  since "$g"
+  qvsh destroy "$g" >/dev/null
+  expect_events "$g" "lifecycle stopped destroyed"
+  expect_state "$g" shutoff destroyed
+  qvsh undefine "$g" >/dev/null
+  expect_events "$g" "lifecycle undefined removed"
+  wait_for 30 state_gone "$g" || fail "$g: retained state not removed after undefine"
+  expect_all_events "$g"
+  check_seqs
+  stop_pub
+}

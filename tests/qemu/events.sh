@@ -96,14 +96,5 @@ check_event "$G" reboot '.kind == "reboot" and .event == "reboot" and .text == "
 # None of these changed the state.
 expect_state "$G" running booted
 
-since "$G"
-qvsh destroy "$G" >/dev/null
-expect_events "$G" "lifecycle stopped destroyed"
-expect_state "$G" shutoff destroyed
-qvsh undefine "$G" >/dev/null
-expect_events "$G" "lifecycle undefined removed"
-wait_for 30 state_gone "$G" || fail "$G: retained state not removed after undefine"
-expect_all_events "$G"
-check_seqs
-stop_pub
+finish_guest "$G"
 log "ok"

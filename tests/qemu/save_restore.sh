@@ -47,14 +47,5 @@ restored_state() { [ "$(retained_state "$G")" = "$(libvirt_state "$G")" ]; }
 wait_for 30 restored_state || fail "$G: retained state [$(retained_state "$G")] after restore; libvirt says [$(libvirt_state "$G")]"
 log "$G: after restore: retained state [$(retained_state "$G")], libvirt [$(libvirt_state "$G")]"
 
-since "$G"
-qvsh destroy "$G" >/dev/null
-expect_events "$G" "lifecycle stopped destroyed"
-expect_state "$G" shutoff destroyed
-qvsh undefine "$G" >/dev/null
-expect_events "$G" "lifecycle undefined removed"
-wait_for 30 state_gone "$G" || fail "$G: retained state not removed after undefine"
-expect_all_events "$G"
-check_seqs
-stop_pub
+finish_guest "$G"
 log "ok"

@@ -118,22 +118,6 @@ accepted_connections() {
 }
 
 # ------------------------------------------------------------ states
-# virsh_states: "name state" of every VM libvirt knows, state as a
-# vm-events token, sorted.
-virsh_states() {
-  local name st
-  vsh list --all --name | while IFS= read -r name; do
-    [ -n "$name" ] || continue
-    st=$(vsh domstate -- "$name" 2>/dev/null) || continue
-    case $st in
-      "shut off") st=shutoff ;;
-      "in shutdown") st=shutdown ;;
-      "idle"|"no state") st=nostate ;;
-    esac
-    printf '%s %s\n' "$name" "$st"
-  done | LC_ALL=C sort
-}
-
 # list_json URL [vm-sub options...]: `vm-sub --list -o json` against URL,
 # as "host name state" lines, sorted.
 list_json() {

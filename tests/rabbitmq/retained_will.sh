@@ -29,7 +29,7 @@ wait_for 30 eval '[ -n "$(status_line online)" ]' || fail "node 2 got no online 
 boot=$(status_line online | jq -r .boot)
 
 # --list --host on node 1: every VM libvirt has, with its state, host online.
-expected=$(virsh_states | sed "s/^/$H /")
+expected=$(virsh_states | tr '\t' ' ' | sed "s/^/$H /")
 [ "$(echo "$expected" | grep -c .)" -eq 3 ] || fail "libvirt does not have the 3 expected VMs: $expected"
 list_matches() { [ "$(list_json "$RMQ_URL1" --host "$H")" = "$expected" ]; }
 wait_for 30 list_matches || fail "node 1: --list --host $H gives [$(list_json "$RMQ_URL1" --host "$H" | tr '\n' '|')], libvirt has [$(echo "$expected" | tr '\n' '|')]"
