@@ -145,6 +145,14 @@ TEST_CASE("is_ascii: true only when no byte has the high bit set") {
     CHECK_FALSE(vme::is_ascii("caf\xc3\xa9"));
     CHECK_FALSE(vme::is_ascii("\x80"));
     CHECK_FALSE(vme::is_ascii(std::string(1000, 'a') + "\xff"));
+    // The high byte at every position of an 8-byte word and of the tail.
+    for (std::size_t at = 0; at < 19; ++at) {
+        std::string text(19, 'x');
+        text[at] = '\x80';
+        CAPTURE(at);
+        CHECK_FALSE(vme::is_ascii(text));
+    }
+    CHECK(vme::is_ascii(std::string(19, '\x7f')));
 }
 
 }  // TEST_SUITE
