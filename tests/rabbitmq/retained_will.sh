@@ -8,7 +8,10 @@
 #    --list works; on node 2 nothing retained is there;
 #  - the last will: vm-pub killed with SIGKILL, the broker publishes
 #    "offline", which a live subscriber on node 2 receives, and which node
-#    1 keeps retained (--list shows the host offline there).
+#    1 keeps retained (--list shows the host offline there);
+#  - the will after a silent loss: vm-pub frozen (SIGSTOP) with a 5 s
+#    keepalive, node 1 gives up on it and node 2's subscriber sees the
+#    host offline; thawed, vm-pub reconnects by itself and is online again.
 source "$(dirname "$0")/../lib/harness.sh"
 source "$(dirname "$0")/../lib/rabbitmq.sh"
 source "$(dirname "$0")/lib.sh"
@@ -63,4 +66,23 @@ wait_for 30 offline_listed || fail "node 1: --list --host $H does not show the h
 [ "$(grep -c . "$H_DIR/table1b.out")" -eq 4 ] || fail "node 1: VMs gone after the will: $(cat "$H_DIR/table1b.out")"
 out=$(list_json "$RMQ_URL2" --host "$H") || fail "node 2: vm-sub --list failed: $(tail -n 3 "$H_DIR/list.err")"
 [ -z "$out" ] || fail "node 2: --list --host $H listed something after the will: $out"
+
+# A silent loss (no FIN, no DISCONNECT): the broker must notice through the
+# keepalive (1.5 x 5 s) and publish the will; vm-pub must come back alone.
+K=hk
+msub_start status3 "$RMQ_MQTT_PORT2" "$PREFIX/$K/status"
+rpub_start frozen "$RMQ_URL1" "$K" -q 1 --keepalive 5
+# statuses HOST FILE: the host's status values seen so far, one per line.
+statuses() { grep "^$PREFIX/$1/status " "$2" | cut -d' ' -f2- | jq -r .status; }
+wait_for 30 eval '[ "$(statuses "$K" "$H_DIR/status3.sub" | tr "\n" " ")" = "online " ]' ||
+  fail "node 2 did not see $K online: $(cat "$H_DIR/status3.sub")"
+kill -STOP "$PUB_PID"
+t0=$SECONDS
+wait_for 40 eval '[ "$(statuses "$K" "$H_DIR/status3.sub" | tr "\n" " ")" = "online offline " ]' ||
+  { kill -CONT "$PUB_PID"; fail "no will on node 2 after vm-pub froze: $(cat "$H_DIR/status3.sub")"; }
+log "will for a frozen vm-pub (keepalive 5 s) on node 2 after about $((SECONDS - t0)) s"
+kill -CONT "$PUB_PID"
+wait_for 60 eval '[ "$(statuses "$K" "$H_DIR/status3.sub" | tr "\n" " ")" = "online offline online " ]' ||
+  fail "vm-pub did not come back online after the thaw: $(cat "$H_DIR/status3.sub"); $(tail -n 5 "$H_DIR/frozen.log")"
+rpub_stop
 log "ok"
