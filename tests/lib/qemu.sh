@@ -564,3 +564,13 @@ finish_guest() {
   check_seqs
   stop_pub
 }
+
+# start_qemu_rig: what every test of the suite starts with: the packages
+# checked, a private mosquitto, libvirtd with the QEMU driver, vm-pub and
+# the vm-sub that records the events.
+start_qemu_rig() {
+  require_qemu
+  start_broker
+  start_qemu_libvirtd
+  start_pub_sub
+}

@@ -15,10 +15,7 @@
 source "$(dirname "$0")/../lib/harness.sh"
 source "$(dirname "$0")/../lib/qemu.sh"
 
-require_qemu
-start_broker
-start_qemu_libvirtd
-start_pub_sub
+start_qemu_rig
 
 G=qg-dev
 # User aliases ("ua-" prefix) fix the device names the events carry.
