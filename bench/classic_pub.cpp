@@ -28,6 +28,8 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "bench/cli_parse.h"
+
 namespace {
 
 /// What the command line asked for.
@@ -269,14 +271,7 @@ int main(int argc, char** argv) {
     CLI::App app("classic-pub: per-event-connection publisher (benchmark baseline only)");
     Options opt;
     add_options(app, opt);
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::Success& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        std::fprintf(stderr, "classic-pub: %s\n", e.what());
-        return 2;
-    }
+    if (auto status = bench::parse_command_line(app, argc, argv, "classic-pub")) return *status;
     mosquitto_lib_init();
     const int rc = run(opt);
     mosquitto_lib_cleanup();

@@ -27,6 +27,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "bench/cli_parse.h"
+
 #include "common/result.h"
 
 namespace {
@@ -312,13 +314,6 @@ int main(int argc, char** argv) {
     CLI::App app("vm-storm: generates libvirt domain events on a test-driver hypervisor");
     Options opt;
     add_options(app, opt);
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::Success& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        std::fprintf(stderr, "vm-storm: %s\n", e.what());
-        return 2;
-    }
+    if (auto status = bench::parse_command_line(app, argc, argv, "vm-storm")) return *status;
     return run(app, opt);
 }

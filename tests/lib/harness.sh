@@ -56,6 +56,10 @@ wait_for() {
   done
 }
 
+# running PID: true while the process exists and is not a zombie; exited: the opposite.
+running() { [ -r "/proc/$1/stat" ] && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat"; }
+exited() { ! running "$1"; }
+
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # ---------------------------------------------------------------- mosquitto

@@ -44,10 +44,6 @@ rsub_start() {
     fail "$name: vm-sub did not subscribe: $(tail -n 5 "$H_DIR/$name.err")"
 }
 
-# running PID / exited PID: whether the process still runs (zombies count as gone).
-running() { [ -r "/proc/$1/stat" ] && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat"; }
-exited() { ! running "$1"; }
-
 # ------------------------------------------------------------ events
 # The lifecycle series every VM goes through, and the "event detail" tokens
 # each step gives (vm-events(7), LIFECYCLE TOKENS).

@@ -60,10 +60,6 @@ start_sub() {
   wait_for 15 grep -q 'subscribed' "$H_DIR/$name.err" || fail "$name: vm-sub did not subscribe: $(cat "$H_DIR/$name.err")"
 }
 
-# running PID: true while the process exists and is not a zombie.
-running() { [ -r "/proc/$1/stat" ] && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat"; }
-exited() { ! running "$1"; }
-
 # sub_wait PID: waits for the process (at most 30 s) and sets RC to its exit
 # status ("still-running" when it did not end). Not for $(...): a subshell
 # cannot wait for its parent's children.
