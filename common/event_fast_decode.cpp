@@ -5,6 +5,7 @@
 #include <string>
 
 #include "sanitize.h"
+#include "strict_json.h"
 
 namespace vme {
 
@@ -44,26 +45,36 @@ Slot find_slot(const KeySlot (&table)[N], std::string_view key) {
 }
 
 /// nlohmann SAX handler: fills an Event; returns false (stop) at the first
-/// thing the fast path does not handle.
+/// thing the fast path does not handle. The value of a top-level key that
+/// is not a standard one (a kind's own field) goes, whole, through a
+/// StrictDomBuilder into Event::fields.
 class EventSax {
 public:
-    explicit EventSax(Event& event) : event_(event) {}
+    EventSax(Event& event, std::string_view payload) : event_(event), payload_(payload) {}
 
-    bool null() { return take_id(-1); }
+    bool null() { return field_ ? forward(field_->null()) : take_id(-1); }
     bool boolean(bool value) {
+        if (field_) return forward(field_->boolean(value));
         if (slot_ != kSynthetic) return false;
         event_.synthetic = value;
         return done();
     }
-    bool number_integer(Json::number_integer_t) { return false; }  // negative: not ours
-    bool number_unsigned(Json::number_unsigned_t value) { return take_number(value); }
-    bool number_float(Json::number_float_t, const std::string&) { return false; }
-    bool string(std::string& value) { return take_string(value); }
+    bool number_integer(Json::number_integer_t value) {
+        return field_ && forward(field_->number_integer(value));  // a standard key has no negative value
+    }
+    bool number_unsigned(Json::number_unsigned_t value) {
+        return field_ ? forward(field_->number_unsigned(value)) : take_number(value);
+    }
+    bool number_float(Json::number_float_t value, const std::string& text) {
+        return field_ && forward(field_->number_float(value, text));
+    }
+    bool string(std::string& value) { return field_ ? forward(field_->string(value)) : take_string(value); }
     bool binary(Json::binary_t&) { return false; }
-    bool start_array(std::size_t) { return false; }
-    bool end_array() { return false; }
+    bool start_array(std::size_t n) { return field_ && forward(field_->start_array(n)); }
+    bool end_array() { return field_ && forward(field_->end_array()); }
 
-    bool start_object(std::size_t) {
+    bool start_object(std::size_t n) {
+        if (field_) return forward(field_->start_object(n));
         if (depth_ == 0 || (depth_ == 1 && slot_ == kDomain)) {
             ++depth_;
             slot_ = kNone;
@@ -73,15 +84,18 @@ public:
     }
 
     bool end_object() {
+        if (field_) return forward(field_->end_object());
         --depth_;
         slot_ = kNone;
         return true;
     }
 
     bool key(std::string& key) {
+        if (field_) return forward(field_->key(key));
         slot_ = depth_ == 1 ? find_slot(kTopKeys, key) : find_slot(kDomainKeys, key);
+        if (slot_ == kNone) return depth_ == 1 && start_field(key);
         const std::uint32_t bit = 1u << slot_;
-        if (slot_ == kNone || (seen_ & bit) != 0) return false;  // unknown or repeated
+        if ((seen_ & bit) != 0) return false;  // repeated
         seen_ |= bit;
         return true;
     }
@@ -92,6 +106,23 @@ public:
     bool complete() const { return (seen_ & kRequired) == kRequired; }
 
 private:
+    /// A kind's own field begins. Its value may be anything, so the whole
+    /// payload must first be within the limits the document decoder checks
+    /// (only once, and only for events that have such fields).
+    bool start_field(std::string& key) {
+        if (!shape_checked_ && !check_json_shape(payload_)) return false;
+        shape_checked_ = true;
+        if (event_.fields.contains(key)) return false;  // repeated
+        field_.emplace(event_.fields[std::move(key)]);
+        return true;
+    }
+
+    /// Passes one event to the field's builder; done with the field once its value is.
+    bool forward(bool ok) {
+        if (ok && field_->complete()) field_.reset();
+        return ok;
+    }
+
     bool done() {
         slot_ = kNone;
         return true;
@@ -142,6 +173,9 @@ private:
     }
 
     Event& event_;
+    std::string_view payload_;
+    bool shape_checked_ = false;
+    std::optional<StrictDomBuilder> field_;  ///< while a kind's own field is being read
     int depth_ = 0;
     Slot slot_ = kNone;
     std::uint32_t seen_ = 0;
@@ -152,7 +186,7 @@ private:
 std::optional<Event> decode_plain_event(std::string_view payload) {
     if (payload.empty() || payload.size() > kMaxPayloadBytes || !is_valid_utf8(payload)) return std::nullopt;
     Event event;
-    EventSax sax(event);
+    EventSax sax(event, payload);
     try {
         if (!Json::sax_parse(payload.begin(), payload.end(), &sax, nlohmann::detail::input_format_t::json, true,
                              false) ||

@@ -12,6 +12,7 @@
 
 #include "event_fast_decode.h"
 #include "json_writer.h"
+#include "strict_json.h"
 #include "sanitize.h"
 
 namespace vme {
@@ -92,137 +93,12 @@ std::string shorten(std::string text, std::size_t max) {
     return text + "...";
 }
 
-/// The pre-parse limits, checked on the raw text by counting brackets and
-/// ':' outside strings, so nlohmann never builds (or destroys) a deep
-/// document nor an object with a huge number of keys. Unbalanced closers
-/// are clamped at depth 0: the count never underestimates.
-class ShapeScan {
-public:
-    Status feed(char ch) {
-        if (in_string_) {
-            skip_string_byte(ch);
-            return Ok{};
-        }
-        if (ch == '"') in_string_ = true;
-        if (ch == '[' || ch == '{') return open(ch == '{');
-        if ((ch == ']' || ch == '}') && !members_.empty()) members_.pop_back();
-        if (ch == ':' && !members_.empty() && members_.back() >= 0 &&
-            ++members_.back() > kMaxJsonObjectMembers)
-            return Error{"JSON object with more than " + std::to_string(kMaxJsonObjectMembers) +
-                         " members"};
-        return Ok{};
-    }
-
-private:
-    void skip_string_byte(char ch) {
-        if (escaped_)
-            escaped_ = false;
-        else if (ch == '\\')
-            escaped_ = true;
-        else if (ch == '"')
-            in_string_ = false;
-    }
-
-    Status open(bool object) {
-        if (static_cast<int>(members_.size()) >= kMaxJsonDepth)
-            return Error{"JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels"};
-        members_.push_back(object ? 0 : -1);  // -1: an array has no members to count
-        return Ok{};
-    }
-
-    std::vector<int> members_;  ///< one entry per open container
-    bool in_string_ = false;
-    bool escaped_ = false;
-};
-
-Status check_shape(std::string_view text) {
-    ShapeScan scan;
-    for (const char ch : text)
-        if (auto status = scan.feed(ch); !status) return status;
-    return Ok{};
-}
-
 /// nlohmann's message without its "[json.exception.parse_error.101] " tag.
-std::string parse_reason(const std::exception& e) {
-    std::string_view what = e.what();
+std::string parse_reason(std::string_view what) {
     if (const auto tag_end = what.find("] "); tag_end != std::string_view::npos)
         what.remove_prefix(tag_end + 2);
     return shorten(sanitize(what), kMaxQuoted);
 }
-
-/// Builds the document from nlohmann's SAX events, like its own DOM
-/// parser, and stops at the first key that repeats within one object: two
-/// parsers disagreeing on which duplicate wins is a classic smuggling
-/// trick. (nlohmann's callback parser can do the check too, but costs twice
-/// as much: it materialises every key and value for the callback.)
-class StrictDomBuilder {
-public:
-    explicit StrictDomBuilder(Json& root) : root_(root) {}
-
-    bool null() { return put(nullptr) != nullptr; }
-    bool boolean(bool value) { return put(value) != nullptr; }
-    bool number_integer(Json::number_integer_t value) { return put(value) != nullptr; }
-    bool number_unsigned(Json::number_unsigned_t value) { return put(value) != nullptr; }
-    bool number_float(Json::number_float_t value, const std::string&) { return put(value) != nullptr; }
-    bool string(std::string& value) { return put(std::move(value)) != nullptr; }
-    bool binary(Json::binary_t& value) { return put(std::move(value)) != nullptr; }
-    bool start_object(std::size_t) { return open(Json::object()); }
-    bool start_array(std::size_t) { return open(Json::array()); }
-    bool end_object() { return close(); }
-    bool end_array() { return close(); }
-
-    /// A member's key: refused (parsing stops) when the object has it already.
-    bool key(std::string& key) {
-        Json& object = *open_.back();
-        if (object.contains(key)) {
-            error_ = "duplicate key \"" + shorten(sanitize(key), kMaxQuoted) + "\" in JSON object";
-            return false;
-        }
-        member_ = &object[std::move(key)];
-        return true;
-    }
-
-    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) {
-        error_ = "invalid JSON: " + parse_reason(e);
-        return false;
-    }
-
-    /// Why parsing stopped (empty when it did not).
-    const std::string& error() const { return error_; }
-
-private:
-    /// Stores a value where the parser is: the root, the array's end or the
-    /// member whose key came last. Pointers into open containers stay valid
-    /// because only the innermost open container ever grows.
-    Json* put(Json value) {
-        if (open_.empty()) {
-            root_ = std::move(value);
-            return &root_;
-        }
-        Json& parent = *open_.back();
-        if (parent.is_array()) {
-            parent.push_back(std::move(value));
-            return &parent.back();
-        }
-        *member_ = std::move(value);
-        return member_;
-    }
-
-    bool open(Json container) {
-        open_.push_back(put(std::move(container)));
-        return true;
-    }
-
-    bool close() {
-        open_.pop_back();
-        return true;
-    }
-
-    Json& root_;
-    std::vector<Json*> open_;   ///< the containers not closed yet, innermost last
-    Json* member_ = nullptr;    ///< where the next object member's value goes
-    std::string error_;
-};
 
 /// Runs nlohmann's SAX parser (shape already checked); error, never throw.
 Result<Json> parse_checked(std::string_view payload) {
@@ -232,9 +108,12 @@ Result<Json> parse_checked(std::string_view payload) {
         if (Json::sax_parse(payload.begin(), payload.end(), &builder, nlohmann::detail::input_format_t::json,
                             true, false))
             return json;
-        return Error{builder.error()};
+        if (builder.duplicate_key())
+            return Error{"duplicate key \"" + shorten(sanitize(*builder.duplicate_key()), kMaxQuoted) +
+                         "\" in JSON object"};
+        return Error{"invalid JSON: " + parse_reason(builder.parse_error())};
     } catch (const std::exception& e) {
-        return Error{"invalid JSON: " + parse_reason(e)};
+        return Error{"invalid JSON: " + parse_reason(e.what())};
     }
 }
 
@@ -477,7 +356,7 @@ Result<nlohmann::ordered_json> parse_json_limited(std::string_view payload, std:
         return Error{"payload too large: " + std::to_string(payload.size()) + " bytes (limit " +
                      std::to_string(max_bytes) + ")"};
     if (!is_valid_utf8(payload)) return Error{"payload is not valid UTF-8"};
-    if (auto shape = check_shape(payload); !shape) return shape.error();
+    if (auto shape = check_json_shape(payload); !shape) return shape.error();
     return parse_checked(payload);
 }
 

@@ -58,6 +58,20 @@ TEST_CASE("plain events take the fast path, with every field") {
     check_agrees(variant(R"("seq":3)", R"("seq":18446744073709551615)"), true);
 }
 
+TEST_CASE("kind-specific fields take the fast path too, whole and in payload order") {
+    const std::string with_fields = variant(
+        R"("text":"Started Booted")",
+        R"("text":"t","dev_alias":"ua-cd","cpu":{"n":[1,-2,3.5,null,true,{"deep":["x"]}]},"name":"n","empty":{})");
+    check_agrees(with_fields, true);
+    const auto event = vme::decode_plain_event(with_fields);
+    REQUIRE(event);
+    CHECK(event->fields.dump() ==
+          R"({"dev_alias":"ua-cd","cpu":{"n":[1,-2,3.5,null,true,{"deep":["x"]}]},"name":"n","empty":{}})");
+    // A field before the standard keys, and a standard key after the fields.
+    check_agrees(variant(R"({"schema")", R"({"first":[],"schema")"), true);
+    check_agrees(variant(R"(,"text":"Started Booted")", R"(,"f":-1,"text":"Started Booted")"), true);
+}
+
 TEST_CASE("everything else is left to the document decoder, which then decides") {
     const std::vector<std::string> declined = {
         "",
@@ -74,7 +88,10 @@ TEST_CASE("everything else is left to the document decoder, which then decides")
         variant(R"("id":2)", R"("id":2,"extra":1)"),
         variant(R"("schema":"vm-events/1")", R"("schema":"vm-events/2")"),
         variant(R"("host":"hv1")", R"("host":"hv1","host":"hv2")"),
-        variant(R"("host":"hv1")", R"("host":"hv1","cpu":{"n":[1,2]})"),   // a kind's own field
+        variant(R"("host":"hv1")", R"("host":"hv1","x":1,"x":2)"),            // a field twice
+        variant(R"("host":"hv1")", R"("host":"hv1","x":{"a":1,"a":2})"),      // a key twice inside one
+        variant(R"("host":"hv1")", R"("host":"hv1","x":)" + std::string(40, '[') + std::string(40, ']')),
+        variant(R"("host":"hv1")", R"("host":"hv1","x":[1,)"),                 // cut short inside one
         variant(R"("host":"hv1")", R"("host":null)"),
         variant(R"("host":"hv1")", R"("host":"\xff")"),
         variant(R"("domain":{"name":"web1",)", R"("domain":{)"),
