@@ -330,6 +330,10 @@ std::string encode_status(const HostStatus& status) {
     out.text_if_set("boot", status.boot);
     out.unsigned_number("dropped", status.dropped);
     out.text_if_set("uri", status.uri);
+    out.text_if_set("libvirt", status.libvirt);
+    out.text_if_set("libvirt_since", status.libvirt_since);
+    out.text_if_set("libvirt_error", status.libvirt_error);
+    out.unsigned_number("callback_errors", status.callback_errors);
     return std::move(out).finish();
 }
 
@@ -425,6 +429,13 @@ Result<HostStatus> decode_status(std::string_view payload) {
     status.boot = f.text("boot", Need::Optional);
     status.dropped = f.count("dropped", Need::Optional);
     status.uri = f.text("uri", Need::Optional);
+    status.libvirt = f.text("libvirt", Need::Optional);
+    if (!f.error() && !status.libvirt.empty() && status.libvirt != "connected" && status.libvirt != "unreachable")
+        f.fail("libvirt", "expected \"connected\" or \"unreachable\", got \"" +
+                              shorten(sanitize(status.libvirt), kMaxQuoted) + "\"");
+    status.libvirt_since = f.text("libvirt_since", Need::Optional);
+    status.libvirt_error = f.text("libvirt_error", Need::Optional);
+    status.callback_errors = f.count("callback_errors", Need::Optional);
     return finish(f, std::move(status));
 }
 

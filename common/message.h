@@ -78,6 +78,15 @@ struct HostStatus {
     std::string boot;
     std::uint64_t dropped = 0;  ///< events dropped from a full queue so far this run
     std::string uri;
+    /// The libvirt side, as vm-pub sees it: "connected", "unreachable" (dead
+    /// or hung: vm-pub keeps retrying), or empty (left out: the last will,
+    /// and publishers that predate the field).
+    std::string libvirt;
+    std::string libvirt_since;    ///< when `libvirt` last changed (RFC 3339); empty: unknown
+    std::string libvirt_error;    ///< why it is unreachable (libvirt's reason), else empty
+    /// Exceptions caught at the C boundary (libvirt and MQTT callbacks) this
+    /// run: each one is an event or message that could not be handled.
+    std::uint64_t callback_errors = 0;
 };
 
 /// One line of a host inventory ("<prefix>/<host>/inventory", retained).

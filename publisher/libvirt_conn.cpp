@@ -66,7 +66,8 @@ DomainRef domain_ref(virDomainPtr dom) {
 LibvirtConnection::LibvirtConnection(ConnectHandle conn, Inbox& inbox) : conn_(std::move(conn)), inbox_(inbox) {}
 
 Result<std::unique_ptr<LibvirtConnection>> LibvirtConnection::open(const std::string& uri, Inbox& inbox) {
-    ConnectHandle conn(virConnectOpen(uri.empty() ? nullptr : uri.c_str()));
+    // Read-only: vm-pub only listens, so nothing that reaches it can change a VM.
+    ConnectHandle conn(virConnectOpenReadOnly(uri.empty() ? nullptr : uri.c_str()));
     if (!conn) return Error{libvirt_error()};
     std::unique_ptr<LibvirtConnection> c(new LibvirtConnection(std::move(conn), inbox));
     c->uri_ = take_string(virConnectGetURI(c->get()));

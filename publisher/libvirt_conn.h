@@ -33,7 +33,7 @@ DomainRef domain_ref(virDomainPtr dom);
 /// One open connection and the event callbacks registered on it.
 class LibvirtConnection {
 public:
-    /// Opens `uri` (empty: libvirt's default), enables keepalive (5 s, 3
+    /// Opens `uri` read-only (empty: libvirt's default), enables keepalive (5 s, 3
     /// misses) and registers a close callback that pushes
     /// InboxItem::ConnectionClosed into `inbox`. Error with libvirt's reason.
     static Result<std::unique_ptr<LibvirtConnection>> open(const std::string& uri, Inbox& inbox);

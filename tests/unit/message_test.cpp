@@ -447,14 +447,24 @@ TEST_CASE("status: encoding, last will without time, round trip") {
     CHECK(vme::encode_status(sample_status()) ==
           R"({"schema":"vm-events/1","type":"status","status":"online",)"
           R"("time":"2026-11-26T02:21:24.457Z","host":"hv1","version":"0.1.0",)"
-          R"("boot":"b7e1c0de","dropped":12,"uri":"qemu:///system"})");
+          R"("boot":"b7e1c0de","dropped":12,"uri":"qemu:///system","callback_errors":0})");
+    vme::HostStatus with_libvirt = sample_status();
+    with_libvirt.libvirt = "unreachable";
+    with_libvirt.libvirt_since = "2026-11-26T02:21:30.000Z";
+    with_libvirt.libvirt_error = "keepalive timeout";
+    with_libvirt.callback_errors = 2;
+    CHECK(vme::encode_status(with_libvirt) ==
+          R"({"schema":"vm-events/1","type":"status","status":"online",)"
+          R"("time":"2026-11-26T02:21:24.457Z","host":"hv1","version":"0.1.0",)"
+          R"("boot":"b7e1c0de","dropped":12,"uri":"qemu:///system","libvirt":"unreachable",)"
+          R"("libvirt_since":"2026-11-26T02:21:30.000Z","libvirt_error":"keepalive timeout","callback_errors":2})");
     vme::HostStatus will = sample_status();
     will.online = false;
     will.time.clear();
     will.dropped = 0;
     const std::string encoded = vme::encode_status(will);
     CHECK(encoded.find("\"time\"") == std::string::npos);
-    for (const auto& s : {sample_status(), will}) {
+    for (const auto& s : {sample_status(), will, with_libvirt}) {
         const auto back = vme::decode_status(vme::encode_status(s));
         REQUIRE(back.ok());
         CHECK(back->online == s.online);
@@ -464,6 +474,10 @@ TEST_CASE("status: encoding, last will without time, round trip") {
         CHECK(back->boot == s.boot);
         CHECK(back->dropped == s.dropped);
         CHECK(back->uri == s.uri);
+        CHECK(back->libvirt == s.libvirt);
+        CHECK(back->libvirt_since == s.libvirt_since);
+        CHECK(back->libvirt_error == s.libvirt_error);
+        CHECK(back->callback_errors == s.callback_errors);
     }
 }
 
@@ -488,6 +502,13 @@ TEST_CASE("status: required fields and values") {
     j = base;
     j["type"] = "state";
     CHECK(error_of(vme::decode_status(j.dump())) == R"(field "type": expected "status", got "state")");
+    j = base;
+    j["libvirt"] = "sleepy";
+    CHECK(error_of(vme::decode_status(j.dump())) ==
+          R"(field "libvirt": expected "connected" or "unreachable", got "sleepy")");
+    j = base;
+    j["callback_errors"] = "many";
+    CHECK(error_of(vme::decode_status(j.dump())) == R"(field "callback_errors": expected an unsigned integer)");
 }
 
 TEST_CASE("inventory: encoding and round trip") {
