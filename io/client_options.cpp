@@ -1,6 +1,8 @@
 // The MQTT options both tools share: registration and validation.
 #include "io/client_options.h"
 
+#include "io/host_name.h"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,11 +34,6 @@ void add_client_options(CLI::App& app, ClientOptions& o) {
 
 namespace {
 
-std::string local_host_name() {
-    char buf[256] = {};
-    if (::gethostname(buf, sizeof buf - 1) != 0) return "localhost";
-    return buf;
-}
 
 /// Reads the first line of the password file; warns when others can read it.
 Result<std::string> read_password_file(const std::string& path, std::string& warning) {
@@ -106,7 +103,7 @@ Result<ConnectionConfig> resolve_client_options(const ClientOptions& o, const st
     c.key = o.key;
     c.insecure = o.insecure;
     c.client_id = o.client_id.empty()
-                      ? tool + "-" + local_host_name() + "-" + std::to_string(::getpid())
+                      ? tool + "-" + machine_host_name() + "-" + std::to_string(::getpid())
                       : o.client_id;
     c.keepalive = o.keepalive;
     c.protocol = o.mqtt_version == "5" ? 5 : 4;

@@ -52,8 +52,8 @@ struct MqttClient::Impl {
 
     static void on_connect(struct mosquitto*, void* obj, int rc, int flags,
                            const mosquitto_property*) noexcept {
-        try {
-            auto& c = self(obj);
+        auto& c = self(obj);
+        guard_callback(c.errors_, "mqtt connect", [&] {
             if (rc != 0) {
                 // libmosquitto closes the socket after this; after_io() reports it.
                 if (c.reason_.empty())
@@ -63,23 +63,21 @@ struct MqttClient::Impl {
                 return;
             }
             c.connected_ = true;
-            c.current_backoff_ms_ = c.backoff_.initial_ms;
+            c.backoff_.reset();
             c.listener_.on_connected((flags & 1) != 0);
-        } catch (...) {
-        }
+        });
     }
 
     static void on_disconnect(struct mosquitto*, void* obj, int rc, const mosquitto_property*) noexcept {
-        try {
-            auto& c = self(obj);
+        auto& c = self(obj);
+        guard_callback(c.errors_, "mqtt disconnect", [&] {
             if (c.reason_.empty()) c.reason_ = rc == 0 ? "disconnected" : mosq_reason(rc);
-        } catch (...) {
-        }
+        });
     }
 
     static void on_publish(struct mosquitto*, void* obj, int mid, int, const mosquitto_property*) noexcept {
-        try {
-            auto& c = self(obj);
+        auto& c = self(obj);
+        guard_callback(c.errors_, "mqtt publish", [&] {
             // A QoS 0 message is "published" as soon as it is written, which
             // libmosquitto may report from inside mosquitto_publish_v5 itself,
             // before our caller knows the mid: report it from the loop instead.
@@ -89,27 +87,26 @@ struct MqttClient::Impl {
             }
             if (c.pending_ > 0) --c.pending_;
             c.listener_.on_published(mid);
-        } catch (...) {
-        }
+        });
     }
 
     static void on_subscribe(struct mosquitto*, void* obj, int mid, int count, const int* granted,
                              const mosquitto_property*) noexcept {
-        try {
+        auto& c = self(obj);
+        guard_callback(c.errors_, "mqtt subscribe", [&] {
             std::vector<int> g(granted, granted + std::max(count, 0));
-            self(obj).listener_.on_subscribed(mid, g);
-        } catch (...) {
-        }
+            c.listener_.on_subscribed(mid, g);
+        });
     }
 
     static void on_message(struct mosquitto*, void* obj, const mosquitto_message* m,
                            const mosquitto_property*) noexcept {
-        try {
+        auto& c = self(obj);
+        guard_callback(c.errors_, "mqtt message", [&] {
             std::string_view payload(static_cast<const char*>(m->payload),
                                      static_cast<std::size_t>(std::max(m->payloadlen, 0)));
-            self(obj).listener_.on_message(m->topic ? m->topic : "", payload, m->retain);
-        } catch (...) {
-        }
+            c.listener_.on_message(m->topic ? m->topic : "", payload, m->retain);
+        });
     }
 
     /// Sets handle options: protocol, credentials, TLS, will, callbacks.
@@ -286,10 +283,8 @@ struct MqttClient::Impl {
 
     static void schedule_reconnect(MqttClient& c) {
         if (c.reconnect_timer_ != 0 || c.stopped_) return;
-        int delay = c.current_backoff_ms_;
-        c.current_backoff_ms_ = std::min(std::max(delay * 2, c.backoff_.initial_ms), c.backoff_.max_ms);
         MqttClient* cp = &c;
-        c.reconnect_timer_ = c.loop_.after(milliseconds(delay), [cp] { attempt(*cp); });
+        c.reconnect_timer_ = c.loop_.after(c.backoff_.next(), [cp] { attempt(*cp); });
     }
 
     /// Every second: keepalive pings, and our own dead-peer check.
@@ -319,14 +314,15 @@ struct MqttClient::Impl {
     }
 };
 
-MqttClient::MqttClient(const ConnectionConfig& config, EventLoop& loop, MqttListener& listener, Backoff backoff)
-    : config_(config), loop_(loop), listener_(listener), backoff_(backoff),
-      current_backoff_ms_(backoff.initial_ms) {}
+MqttClient::MqttClient(const ConnectionConfig& config, EventLoop& loop, MqttListener& listener,
+                       CallbackErrors& errors, Backoff backoff)
+    : config_(config), loop_(loop), listener_(listener), errors_(errors), backoff_(backoff) {}
 
 Result<std::unique_ptr<MqttClient>> MqttClient::create(const ConnectionConfig& config, EventLoop& loop,
-                                                       MqttListener& listener, Backoff backoff) {
+                                                       MqttListener& listener, CallbackErrors& errors,
+                                                       Backoff backoff) {
     ensure_lib_init();
-    std::unique_ptr<MqttClient> c(new MqttClient(config, loop, listener, backoff));
+    std::unique_ptr<MqttClient> c(new MqttClient(config, loop, listener, errors, backoff));
     bool clean = config.clean_session || config.client_id.empty();
     c->mosq_.reset(mosquitto_new(opt(config.client_id), clean, c.get()));
     if (!c->mosq_) return Error{std::string("cannot create MQTT client: ") + std::strerror(errno)};

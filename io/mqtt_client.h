@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "common/result.h"
+#include "io/backoff.h"
 #include "io/client_options.h"
+#include "io/diagnostics.h"
 #include "io/event_loop.h"
 
 struct mosquitto;
@@ -39,19 +41,15 @@ public:
 /// Deleter for the libmosquitto handle.
 struct MosquittoDeleter { void operator()(struct mosquitto* m) const; };
 
-/// Reconnect backoff: starts at `initial`, doubles to `max`.
-struct Backoff {
-    int initial_ms = 250;
-    int max_ms = 10000;
-};
-
 class MqttClient {
 public:
     /// Creates the handle and applies TLS, credentials, will and protocol;
-    /// does not connect yet. Error with libmosquitto's reason.
+    /// does not connect yet. Error with libmosquitto's reason. An exception
+    /// thrown by `listener` inside libmosquitto's callbacks is recorded in
+    /// `errors` (kind "mqtt <callback>") and the item is dropped.
     static Result<std::unique_ptr<MqttClient>> create(const ConnectionConfig& config,
                                                       EventLoop& loop, MqttListener& listener,
-                                                      Backoff backoff = {});
+                                                      CallbackErrors& errors, Backoff backoff = {});
     ~MqttClient();
 
     /// Starts connecting (non-blocking after name resolution) and keeps
@@ -84,7 +82,8 @@ public:
     int protocol() const { return config_.protocol; }
 
 private:
-    MqttClient(const ConnectionConfig& config, EventLoop& loop, MqttListener& listener, Backoff backoff);
+    MqttClient(const ConnectionConfig& config, EventLoop& loop, MqttListener& listener, CallbackErrors& errors,
+               Backoff backoff);
     /// Reports the completions queued in early_acks_ (from the loop, after publish() returned).
     void deliver_early_acks();
     // (implementation details are private to mqtt_client.cpp)
@@ -93,11 +92,11 @@ private:
     ConnectionConfig config_;
     EventLoop& loop_;
     MqttListener& listener_;
+    CallbackErrors& errors_;
     Backoff backoff_;
     std::unique_ptr<struct mosquitto, MosquittoDeleter> mosq_;
     bool connected_ = false;
     bool stopped_ = false;
-    int current_backoff_ms_ = 0;
     int watched_fd_ = -1;
     EventLoop::TimerId misc_timer_ = 0;
     EventLoop::TimerId reconnect_timer_ = 0;

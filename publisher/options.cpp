@@ -9,6 +9,8 @@
 #include "common/names.h"
 #include "common/topic.h"
 #include "config.h"
+#include "io/cli_error.h"
+#include "io/host_name.h"
 
 namespace vme::pub {
 
@@ -69,23 +71,13 @@ Status finish(Options& o, const RawValues& raw) {
     o.text_payload = raw.payload == "text";
     if (o.fixed_topic.find_first_of("+#") != std::string::npos)
         return Error{"--topic: a topic to publish to cannot contain '+' or '#'"};
-    if (o.host_name.empty()) o.host_name = machine_host_name();
+    if (o.host_name.empty()) o.host_name = io::machine_host_name();
     return Ok{};
 }
 
-/// CLI11's message, first line only, without its own decoration.
-std::string one_line(const std::string& what) {
-    auto line = what.substr(0, what.find('\n'));
-    return "vm-pub: " + line;
-}
 
 }  // namespace
 
-std::string machine_host_name() {
-    char buf[256] = {};
-    if (::gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "localhost";
-    return buf;
-}
 
 ParseOutcome parse_options(int argc, const char* const* argv) {
     CLI::App app{"Publish libvirt domain events to MQTT (vm-events/1)", "vm-pub"};
@@ -99,9 +91,9 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
     } catch (const CLI::CallForVersion&) {
         return {std::nullopt, 0, std::string("vm-pub ") + VME_VERSION + "\n"};
     } catch (const CLI::ParseError& e) {
-        return {std::nullopt, 2, one_line(e.what())};
+        return {std::nullopt, 2, io::usage_error_line("vm-pub", e.what())};
     }
-    if (auto s = finish(o, raw); !s) return {std::nullopt, 2, "vm-pub: " + s.error().message};
+    if (auto s = finish(o, raw); !s) return {std::nullopt, 2, io::usage_error_line("vm-pub", s.error().message)};
     if (auto* cfg = app.get_config_ptr(); cfg != nullptr && cfg->count() > 0) o.config_file = cfg->as<std::string>();
     o.argv.assign(argv, argv + argc);
     return {std::move(o), 0, {}};

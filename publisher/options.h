@@ -39,7 +39,4 @@ struct ParseOutcome {
 /// line "vm-pub: <problem>"; --help and --version give exit code 0.
 ParseOutcome parse_options(int argc, const char* const* argv);
 
-/// This machine's host name ("localhost" when unknown).
-std::string machine_host_name();
-
 }  // namespace vme::pub

@@ -103,7 +103,7 @@ Status Publisher::create_mqtt_client() {
     if (cfg->insecure) log("warning: --insecure: the broker's certificate host name is not checked");
     Message will = status_message(false, false);
     cfg->will = io::Will{will.topic, will.payload, 1, true};
-    auto client = io::MqttClient::create(*cfg, loop_, *this);
+    auto client = io::MqttClient::create(*cfg, loop_, *this, callback_errors_);
     if (!client) return Error{"MQTT client: " + client.error().message};
     mqtt_ = std::move(*client);
     return Ok{};

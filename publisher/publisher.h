@@ -93,6 +93,7 @@ private:
     Options opts_;
     io::SignalFd signals_;
     io::EventLoop loop_;
+    io::CallbackErrors callback_errors_{"vm-pub"};
     Inbox inbox_;
     Outbox outbox_;
     std::string boot_;

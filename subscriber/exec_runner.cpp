@@ -81,19 +81,6 @@ std::string describe_event(const Event& event) {
 
 }  // namespace
 
-UniqueFd::~UniqueFd() {
-    if (fd_ >= 0) ::close(fd_);
-}
-
-UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
-    if (this != &other) {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = other.fd_;
-        other.fd_ = -1;
-    }
-    return *this;
-}
-
 std::vector<std::string> event_environment(const Event& event) {
     auto var = [](std::string_view name, std::string_view value) {
         return std::string(kEnvPrefix).append(name).append("=").append(value);

@@ -10,29 +10,16 @@
 #include <vector>
 
 #include "common/message.h"
+#include "io/unique_fd.h"
 #include "subscriber/output.h"
 
 namespace vme::sub {
 
+using io::UniqueFd;
+
 /// The VM_EVENT_* variables ("NAME=value") for an event. Values are exact,
 /// not sanitized: they go to a program, not to a terminal.
 std::vector<std::string> event_environment(const Event& event);
-
-/// A file descriptor closed by its destructor.
-class UniqueFd {
-public:
-    explicit UniqueFd(int fd = -1) : fd_(fd) {}
-    ~UniqueFd();
-    UniqueFd(UniqueFd&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-    UniqueFd& operator=(UniqueFd&& other) noexcept;
-    UniqueFd(const UniqueFd&) = delete;
-    UniqueFd& operator=(const UniqueFd&) = delete;
-    /// The descriptor (still owned); -1 when empty.
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
 
 /// A sealed-in-memory stdin for a child: `data`, positioned at its start.
 /// A memfd never blocks the writer, whatever the child does (or doesn't) read.

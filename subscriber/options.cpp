@@ -11,6 +11,7 @@
 #include "common/names.h"
 #include "common/topic.h"
 #include "config.h"
+#include "io/cli_error.h"
 
 namespace vme::sub {
 namespace {
@@ -211,12 +212,7 @@ Status validate(Options& o, const RawOptions& raw) {
 ParseOutcome usage_error(const std::string& why) {
     ParseOutcome outcome;
     outcome.exit_code = kExitUsage;
-    std::string line = why;
-    for (char& c : line) {
-        if (c == '\n') c = ' ';
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    outcome.err = "vm-sub: " + line + "\n";
+    outcome.err = io::usage_error_line("vm-sub", why) + "\n";
     return outcome;
 }
 

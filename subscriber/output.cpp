@@ -6,59 +6,6 @@
 
 namespace vme::sub {
 
-bool LineWriter::write_line(std::string_view line) {
-    if (broken_) return false;
-    pending_.append(line).push_back('\n');
-    if (batched_ && pending_.size() < kBatchBytes) return true;
-    return flush();
-}
-
-bool LineWriter::flush() {
-    if (broken_ || pending_.empty()) return !broken_;
-    bool ok = write_all(pending_);
-    pending_.clear();
-    return ok;
-}
-
-bool LineWriter::write_all(std::string_view rest) {
-    // The loop only continues a partial write (more than the pipe takes at
-    // once) or retries EINTR.
-    while (!rest.empty()) {
-        ssize_t n = ::write(fd_, rest.data(), rest.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            broken_ = true;
-            return false;
-        }
-        rest.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-}
-
-void Diagnostics::say(std::string_view text) {
-    err_.write_line(std::string("vm-sub: ").append(text));
-}
-
-void Diagnostics::warn(std::string_view text) {
-    auto now = std::chrono::steady_clock::now();
-    if (now - window_start_ >= kWindow) {
-        if (suppressed_ > 0) say("warning: " + std::to_string(suppressed_) + " more warnings suppressed");
-        window_start_ = now;
-        in_window_ = 0;
-        suppressed_ = 0;
-    }
-    if (in_window_ >= kBurst) {
-        ++suppressed_;
-        return;
-    }
-    ++in_window_;
-    say(std::string("warning: ").append(text));
-}
-
-void Diagnostics::verbose(std::string_view text) {
-    if (verbosity_ > 0) say(text);
-}
-
 bool use_color(ColorMode mode) {
     if (mode != ColorMode::Auto) return mode == ColorMode::Always;
     const char* no_color = std::getenv("NO_COLOR");

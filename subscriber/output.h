@@ -1,6 +1,6 @@
-// Where vm-sub's lines go: whole lines on stdout (never half a line, and
-// never held while vm-sub waits), rate-limited diagnostics on stderr,
-// and the renderers of the three output modes.
+// Where vm-sub's lines go: whole lines on stdout through io::LineWriter
+// (never half a line, and never held while vm-sub waits), and the
+// renderers of the three output modes. Diagnostics: io/diagnostics.h.
 #pragma once
 
 #include <chrono>
@@ -11,70 +11,13 @@
 #include "common/format.h"
 #include "common/message.h"
 #include "common/result.h"
+#include "io/diagnostics.h"
 #include "subscriber/options.h"
 
 namespace vme::sub {
 
-/// Writes whole lines to a file descriptor, never through stdio's buffer.
-/// Direct (the default): one write(2) a line. Batched: lines collect until
-/// flush() or kBatchBytes, and the owner flushes whenever it is about to
-/// wait for input, so a line is never held while vm-sub sits idle but a
-/// burst costs a few large writes instead of one per line.
-class LineWriter {
-public:
-    explicit LineWriter(int fd) : fd_(fd) {}
-
-    /// Collect lines for flush() instead of writing each at once.
-    void set_batched(bool batched) { batched_ = batched; }
-
-    /// Writes (or, batched, queues) `line` and a newline. False once the
-    /// reader is gone (EPIPE) or the descriptor failed; later calls then
-    /// do nothing.
-    bool write_line(std::string_view line);
-
-    /// Writes everything queued. False when the reader is gone.
-    bool flush();
-
-    /// True after a failed write.
-    bool broken() const { return broken_; }
-
-private:
-    /// Most bytes a batch collects before it is written anyway.
-    static constexpr std::size_t kBatchBytes = 64 * 1024;
-    /// Writes all of `bytes` (continuing partial writes, retrying EINTR).
-    bool write_all(std::string_view bytes);
-
-    int fd_;
-    bool batched_ = false;
-    bool broken_ = false;
-    std::string pending_;
-};
-
-/// "vm-sub: ..." lines on stderr. Warnings about what the broker sent are
-/// rate-limited, because a hostile or broken publisher can send thousands.
-class Diagnostics {
-public:
-    explicit Diagnostics(int verbosity) : verbosity_(verbosity) {}
-
-    /// An error or notice the user must see (never rate-limited).
-    void say(std::string_view text);
-
-    /// A warning about one message: at most kBurst per kWindow, then one
-    /// line counting what was suppressed. `text` must already be sanitized.
-    void warn(std::string_view text);
-
-    /// A progress line, only with -v.
-    void verbose(std::string_view text);
-
-private:
-    static constexpr int kBurst = 20;
-    static constexpr std::chrono::seconds kWindow{10};
-    LineWriter err_{2};
-    int verbosity_;
-    std::chrono::steady_clock::time_point window_start_{};
-    int in_window_ = 0;
-    long suppressed_ = 0;
-};
+using io::Diagnostics;
+using io::LineWriter;
 
 /// Renders events for stdout in the chosen mode and writes them.
 class EventPrinter {

@@ -36,7 +36,7 @@ int run_checked(int argc, char** argv) {
     write_all(2, parsed.err);
     if (!parsed.options) return parsed.exit_code;
     const Options& options = *parsed.options;
-    Diagnostics diag(options.verbose);
+    Diagnostics diag("vm-sub", options.verbose);
     std::string warning;
     auto config = connection_config(options, warning);
     if (!warning.empty()) diag.say("warning: " + warning);
@@ -62,7 +62,7 @@ int run_vm_sub(int argc, char** argv) {
     try {
         return run_checked(argc, argv);
     } catch (const std::exception& e) {
-        Diagnostics(0).say(std::string("internal error: ") + e.what());
+        Diagnostics("vm-sub", 0).say(std::string("internal error: ") + e.what());
         return kExitFailure;
     }
 }
@@ -97,7 +97,7 @@ Subscriber::Subscriber(const Options& options, io::ConnectionConfig config, Even
                        io::SignalFd& signals)
     : options_(options),
       config_(std::move(config)),
-      diag_(options.verbose),
+      diag_("vm-sub", options.verbose),
       printer_(std::move(printer)),
       handler_(handler_config(options), diag_, *this),
       signals_(signals) {
@@ -106,7 +106,7 @@ Subscriber::Subscriber(const Options& options, io::ConnectionConfig config, Even
 }
 
 int Subscriber::run() {
-    auto client = io::MqttClient::create(config_, loop_, *this);
+    auto client = io::MqttClient::create(config_, loop_, *this, callback_errors_);
     if (!client) {
         diag_.say("cannot set up the MQTT client: " + client.error().message);
         return kExitFailure;

@@ -74,6 +74,7 @@ private:
     io::ConnectionConfig config_;
     io::EventLoop loop_;
     Diagnostics diag_;
+    io::CallbackErrors callback_errors_{"vm-sub"};
     EventPrinter printer_;
     MessageHandler handler_;
     std::optional<ListCollector> list_;
