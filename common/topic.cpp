@@ -182,6 +182,10 @@ std::string inventory_topic(std::string_view prefix, std::string_view host) {
     return host_topic(prefix, host) + "/inventory";
 }
 
+std::string qos_probe_topic(std::string_view prefix, std::string_view host) {
+    return host_topic(prefix, host) + "/qos-probe";
+}
+
 Result<TopicParts> parse_topic(std::string_view prefix, std::string_view topic) {
     const bool under_prefix = topic.size() > prefix.size() + 1 &&
                               topic.substr(0, prefix.size()) == prefix &&

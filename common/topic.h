@@ -53,6 +53,10 @@ std::string status_topic(std::string_view prefix, std::string_view host);
 /// Builds "<prefix>/<esc host>/inventory".
 std::string inventory_topic(std::string_view prefix, std::string_view host);
 
+/// Builds "<prefix>/<esc host>/qos-probe": vm-pub subscribes to it to learn
+/// the QoS the broker grants; nothing is ever published to it.
+std::string qos_probe_topic(std::string_view prefix, std::string_view host);
+
 /// Parses a topic under `prefix` (which may itself contain '/').
 /// Error when the topic is not one of the four shapes, a segment is
 /// badly escaped, or the host or VM level is empty. Error messages are

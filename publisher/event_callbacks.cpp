@@ -1,3 +1,6 @@
+// Must precede the first libvirt include: it makes VIR_DOMAIN_EVENT_ID_LAST exist.
+#define VIR_ENUM_SENTINELS
+
 #include "publisher/event_callbacks.h"
 
 #include <nlohmann/json.hpp>
@@ -31,20 +34,17 @@ void set_event(Event& e, std::string_view token, int code) {
     e.event_code = code;
 }
 
-/// Hands the event over; the only thing a callback does besides building it.
-void deliver(void* opaque, Event&& e) {
-    InboxItem item;
-    item.event = std::move(e);
-    static_cast<Inbox*>(opaque)->push(std::move(item));
-}
-
-/// Runs `build` and delivers; nothing may escape into libvirt's C code.
+/// Runs `build` and hands its Event over: the only things a callback does.
+/// Nothing may escape into libvirt's C code: an exception is counted and
+/// logged (io::CallbackErrors), and the event is lost, never silently.
 template <typename Build>
-void guarded(void* opaque, Build&& build) noexcept {
-    try {
-        deliver(opaque, build());
-    } catch (...) {
-    }
+void guarded(void* opaque, int kind_id, Build&& build) noexcept {
+    auto* target = static_cast<CallbackTarget*>(opaque);
+    io::guard_callback(target->errors, "libvirt " + std::string(kind_name(kind_id)), [&] {
+        LinkItem item;
+        item.event = build();
+        target->inbox.push(std::move(item));
+    });
 }
 
 json typed_value(const virTypedParameter& p) {
@@ -83,7 +83,7 @@ json graphics_subject(const virDomainEventGraphicsSubject* s) {
 // ---- one callback per kind (signatures are libvirt's) ----
 
 int on_lifecycle(virConnectPtr, virDomainPtr dom, int event, int detail, void* opaque) {
-    guarded(opaque, [&] {
+    guarded(opaque, VIR_DOMAIN_EVENT_ID_LIFECYCLE, [&] {
         Event e = lifecycle_event(domain_ref(dom), event, detail);
         e.time = utc_now_iso();
         return e;
@@ -92,7 +92,7 @@ int on_lifecycle(virConnectPtr, virDomainPtr dom, int event, int detail, void* o
 }
 
 void on_reboot(virConnectPtr, virDomainPtr dom, void* opaque) {
-    guarded(opaque, [&] {
+    guarded(opaque, VIR_DOMAIN_EVENT_ID_REBOOT, [&] {
         Event e = base(dom, VIR_DOMAIN_EVENT_ID_REBOOT);
         e.text = "Reboot";
         return e;
@@ -100,7 +100,7 @@ void on_reboot(virConnectPtr, virDomainPtr dom, void* opaque) {
 }
 
 void on_control_error(virConnectPtr, virDomainPtr dom, void* opaque) {
-    guarded(opaque, [&] {
+    guarded(opaque, VIR_DOMAIN_EVENT_ID_CONTROL_ERROR, [&] {
         Event e = base(dom, VIR_DOMAIN_EVENT_ID_CONTROL_ERROR);
         e.text = "Control error";
         return e;
@@ -108,7 +108,7 @@ void on_control_error(virConnectPtr, virDomainPtr dom, void* opaque) {
 }
 
 void on_rtc_change(virConnectPtr, virDomainPtr dom, long long utcoffset, void* opaque) {
-    guarded(opaque, [&] {
+    guarded(opaque, VIR_DOMAIN_EVENT_ID_RTC_CHANGE, [&] {
         Event e = base(dom, VIR_DOMAIN_EVENT_ID_RTC_CHANGE);
         e.fields["utcoffset"] = utcoffset;
         e.text = "RTC change: utcoffset " + std::to_string(utcoffset);
@@ -117,7 +117,7 @@ void on_rtc_change(virConnectPtr, virDomainPtr dom, long long utcoffset, void* o
 }
 
 void on_watchdog(virConnectPtr, virDomainPtr dom, int action, void* opaque) {
-    guarded(opaque, [&] {
+    guarded(opaque, VIR_DOMAIN_EVENT_ID_WATCHDOG, [&] {
         Event e = base(dom, VIR_DOMAIN_EVENT_ID_WATCHDOG);
         set_event(e, watchdog_action_name(action), action);
         e.fields["action"] = e.event;
@@ -137,12 +137,12 @@ Event io_error(virDomainPtr dom, int kind, const char* src, const char* alias, i
 }
 
 void on_io_error(virConnectPtr, virDomainPtr dom, const char* src, const char* alias, int action, void* opaque) {
-    guarded(opaque, [&] { return io_error(dom, VIR_DOMAIN_EVENT_ID_IO_ERROR, src, alias, action); });
+    guarded(opaque, VIR_DOMAIN_EVENT_ID_IO_ERROR, [&] { return io_error(dom, VIR_DOMAIN_EVENT_ID_IO_ERROR, src, alias, action); });
 }
 
 void on_io_error_reason(virConnectPtr, virDomainPtr dom, const char* src, const char* alias, int action,
                         const char* reason, void* opaque) {
-    guarded(opaque, [&] {
+    guarded(opaque, VIR_DOMAIN_EVENT_ID_IO_ERROR_REASON, [&] {
         Event e = io_error(dom, VIR_DOMAIN_EVENT_ID_IO_ERROR_REASON, src, alias, action);
         e.fields["reason"] = str(reason);
         if (reason) e.text += std::string(" (") + reason + ")";
@@ -153,7 +153,7 @@ void on_io_error_reason(virConnectPtr, virDomainPtr dom, const char* src, const 
 void on_graphics(virConnectPtr, virDomainPtr dom, int phase, const virDomainEventGraphicsAddress* local,
                  const virDomainEventGraphicsAddress* remote, const char* auth_scheme,
                  const virDomainEventGraphicsSubject* subject, void* opaque) {
-    guarded(opaque, [&] {
+    guarded(opaque, VIR_DOMAIN_EVENT_ID_GRAPHICS, [&] {
         Event e = base(dom, VIR_DOMAIN_EVENT_ID_GRAPHICS);
         set_event(e, graphics_phase_name(phase), phase);
         e.fields["phase"] = e.event;
@@ -177,16 +177,16 @@ Event block_job(virDomainPtr dom, int kind, const char* disk, int type, int stat
 }
 
 void on_block_job(virConnectPtr, virDomainPtr dom, const char* disk, int type, int status, void* opaque) {
-    guarded(opaque, [&] { return block_job(dom, VIR_DOMAIN_EVENT_ID_BLOCK_JOB, disk, type, status); });
+    guarded(opaque, VIR_DOMAIN_EVENT_ID_BLOCK_JOB, [&] { return block_job(dom, VIR_DOMAIN_EVENT_ID_BLOCK_JOB, disk, type, status); });
 }
 
 void on_block_job_2(virConnectPtr, virDomainPtr dom, const char* disk, int type, int status, void* opaque) {
-    guarded(opaque, [&] { return block_job(dom, VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2, disk, type, status); });
+    guarded(opaque, VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2, [&] { return block_job(dom, VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2, disk, type, status); });
 }
 
 void on_disk_change(virConnectPtr, virDomainPtr dom, const char* old_src, const char* new_src,
                     const char* alias, int reason, void* opaque) {
-    guarded(opaque, [&] {
+    guarded(opaque, VIR_DOMAIN_EVENT_ID_DISK_CHANGE, [&] {
         Event e = base(dom, VIR_DOMAIN_EVENT_ID_DISK_CHANGE);
         e.detail = std::string(disk_change_reason_name(reason));
         e.detail_code = reason;
@@ -200,7 +200,7 @@ void on_disk_change(virConnectPtr, virDomainPtr dom, const char* old_src, const 
 }
 
 void on_tray_change(virConnectPtr, virDomainPtr dom, const char* alias, int reason, void* opaque) {
-    guarded(opaque, [&] {
+    guarded(opaque, VIR_DOMAIN_EVENT_ID_TRAY_CHANGE, [&] {
         Event e = base(dom, VIR_DOMAIN_EVENT_ID_TRAY_CHANGE);
         set_event(e, tray_change_reason_name(reason), reason);
         e.fields["dev_alias"] = str(alias);
@@ -218,19 +218,19 @@ Event pm(virDomainPtr dom, int kind, int reason, const char* text) {
 }
 
 void on_pm_wakeup(virConnectPtr, virDomainPtr dom, int reason, void* opaque) {
-    guarded(opaque, [&] { return pm(dom, VIR_DOMAIN_EVENT_ID_PMWAKEUP, reason, "PM wakeup"); });
+    guarded(opaque, VIR_DOMAIN_EVENT_ID_PMWAKEUP, [&] { return pm(dom, VIR_DOMAIN_EVENT_ID_PMWAKEUP, reason, "PM wakeup"); });
 }
 
 void on_pm_suspend(virConnectPtr, virDomainPtr dom, int reason, void* opaque) {
-    guarded(opaque, [&] { return pm(dom, VIR_DOMAIN_EVENT_ID_PMSUSPEND, reason, "PM suspend"); });
+    guarded(opaque, VIR_DOMAIN_EVENT_ID_PMSUSPEND, [&] { return pm(dom, VIR_DOMAIN_EVENT_ID_PMSUSPEND, reason, "PM suspend"); });
 }
 
 void on_pm_suspend_disk(virConnectPtr, virDomainPtr dom, int reason, void* opaque) {
-    guarded(opaque, [&] { return pm(dom, VIR_DOMAIN_EVENT_ID_PMSUSPEND_DISK, reason, "PM suspend to disk"); });
+    guarded(opaque, VIR_DOMAIN_EVENT_ID_PMSUSPEND_DISK, [&] { return pm(dom, VIR_DOMAIN_EVENT_ID_PMSUSPEND_DISK, reason, "PM suspend to disk"); });
 }
 
 void on_balloon_change(virConnectPtr, virDomainPtr dom, unsigned long long actual, void* opaque) {
-    guarded(opaque, [&] {
+    guarded(opaque, VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE, [&] {
         Event e = base(dom, VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE);
         e.fields["actual_kib"] = actual;
         e.text = "Balloon change: " + std::to_string(actual) + " KiB";
@@ -246,20 +246,20 @@ Event device(virDomainPtr dom, int kind, const char* alias, const char* what) {
 }
 
 void on_device_removed(virConnectPtr, virDomainPtr dom, const char* alias, void* opaque) {
-    guarded(opaque, [&] { return device(dom, VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, alias, "Device removed:"); });
+    guarded(opaque, VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, [&] { return device(dom, VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, alias, "Device removed:"); });
 }
 
 void on_device_added(virConnectPtr, virDomainPtr dom, const char* alias, void* opaque) {
-    guarded(opaque, [&] { return device(dom, VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, alias, "Device added:"); });
+    guarded(opaque, VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, [&] { return device(dom, VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, alias, "Device added:"); });
 }
 
 void on_device_removal_failed(virConnectPtr, virDomainPtr dom, const char* alias, void* opaque) {
-    guarded(opaque,
+    guarded(opaque, VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED,
             [&] { return device(dom, VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED, alias, "Device removal failed:"); });
 }
 
 void on_tunable(virConnectPtr, virDomainPtr dom, virTypedParameterPtr params, int n, void* opaque) {
-    guarded(opaque, [&] {
+    guarded(opaque, VIR_DOMAIN_EVENT_ID_TUNABLE, [&] {
         Event e = base(dom, VIR_DOMAIN_EVENT_ID_TUNABLE);
         e.fields["params"] = typed_params(params, n);
         e.text = "Tunable change (" + std::to_string(n) + " parameters)";
@@ -268,7 +268,7 @@ void on_tunable(virConnectPtr, virDomainPtr dom, virTypedParameterPtr params, in
 }
 
 void on_job_completed(virConnectPtr, virDomainPtr dom, virTypedParameterPtr params, int n, void* opaque) {
-    guarded(opaque, [&] {
+    guarded(opaque, VIR_DOMAIN_EVENT_ID_JOB_COMPLETED, [&] {
         Event e = base(dom, VIR_DOMAIN_EVENT_ID_JOB_COMPLETED);
         e.fields["params"] = typed_params(params, n);
         e.text = "Job completed";
@@ -277,7 +277,7 @@ void on_job_completed(virConnectPtr, virDomainPtr dom, virTypedParameterPtr para
 }
 
 void on_agent_lifecycle(virConnectPtr, virDomainPtr dom, int state, int reason, void* opaque) {
-    guarded(opaque, [&] {
+    guarded(opaque, VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE, [&] {
         Event e = base(dom, VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE);
         set_event(e, agent_state_name(state), state);
         e.detail = std::string(agent_reason_name(reason));
@@ -290,7 +290,7 @@ void on_agent_lifecycle(virConnectPtr, virDomainPtr dom, int state, int reason, 
 }
 
 void on_migration_iteration(virConnectPtr, virDomainPtr dom, int iteration, void* opaque) {
-    guarded(opaque, [&] {
+    guarded(opaque, VIR_DOMAIN_EVENT_ID_MIGRATION_ITERATION, [&] {
         Event e = base(dom, VIR_DOMAIN_EVENT_ID_MIGRATION_ITERATION);
         e.fields["iteration"] = iteration;
         e.text = "Migration iteration " + std::to_string(iteration);
@@ -299,7 +299,7 @@ void on_migration_iteration(virConnectPtr, virDomainPtr dom, int iteration, void
 }
 
 void on_metadata_change(virConnectPtr, virDomainPtr dom, int type, const char* nsuri, void* opaque) {
-    guarded(opaque, [&] {
+    guarded(opaque, VIR_DOMAIN_EVENT_ID_METADATA_CHANGE, [&] {
         Event e = base(dom, VIR_DOMAIN_EVENT_ID_METADATA_CHANGE);
         e.fields["type"] = std::string(metadata_type_name(type));
         e.fields["nsuri"] = str(nsuri);
@@ -310,7 +310,7 @@ void on_metadata_change(virConnectPtr, virDomainPtr dom, int type, const char* n
 
 void on_block_threshold(virConnectPtr, virDomainPtr dom, const char* dev, const char* path,
                         unsigned long long threshold, unsigned long long excess, void* opaque) {
-    guarded(opaque, [&] {
+    guarded(opaque, VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD, [&] {
         Event e = base(dom, VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD);
         e.fields["dev"] = str(dev);
         e.fields["path"] = str(path);
@@ -323,7 +323,7 @@ void on_block_threshold(virConnectPtr, virDomainPtr dom, const char* dev, const 
 
 void on_memory_failure(virConnectPtr, virDomainPtr dom, int recipient, int action, unsigned int flags,
                        void* opaque) {
-    guarded(opaque, [&] {
+    guarded(opaque, VIR_DOMAIN_EVENT_ID_MEMORY_FAILURE, [&] {
         Event e = base(dom, VIR_DOMAIN_EVENT_ID_MEMORY_FAILURE);
         e.fields["recipient"] = std::string(memory_failure_recipient_name(recipient));
         e.fields["action"] = std::string(memory_failure_action_name(action));
@@ -335,7 +335,7 @@ void on_memory_failure(virConnectPtr, virDomainPtr dom, int recipient, int actio
 
 void on_memory_device_size_change(virConnectPtr, virDomainPtr dom, const char* alias, unsigned long long size,
                                   void* opaque) {
-    guarded(opaque, [&] {
+    guarded(opaque, VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE, [&] {
         Event e = base(dom, VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE);
         e.fields["alias"] = str(alias);
         e.fields["size_kib"] = size;
@@ -344,40 +344,42 @@ void on_memory_device_size_change(virConnectPtr, virDomainPtr dom, const char* a
     });
 }
 
-/// The callback for a kind, cast as libvirt's registration API wants it.
-virConnectDomainEventGenericCallback callback_for(int id) {
-    switch (id) {
-        case VIR_DOMAIN_EVENT_ID_LIFECYCLE: return VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle);
-        case VIR_DOMAIN_EVENT_ID_REBOOT: return VIR_DOMAIN_EVENT_CALLBACK(on_reboot);
-        case VIR_DOMAIN_EVENT_ID_RTC_CHANGE: return VIR_DOMAIN_EVENT_CALLBACK(on_rtc_change);
-        case VIR_DOMAIN_EVENT_ID_WATCHDOG: return VIR_DOMAIN_EVENT_CALLBACK(on_watchdog);
-        case VIR_DOMAIN_EVENT_ID_IO_ERROR: return VIR_DOMAIN_EVENT_CALLBACK(on_io_error);
-        case VIR_DOMAIN_EVENT_ID_GRAPHICS: return VIR_DOMAIN_EVENT_CALLBACK(on_graphics);
-        case VIR_DOMAIN_EVENT_ID_IO_ERROR_REASON: return VIR_DOMAIN_EVENT_CALLBACK(on_io_error_reason);
-        case VIR_DOMAIN_EVENT_ID_CONTROL_ERROR: return VIR_DOMAIN_EVENT_CALLBACK(on_control_error);
-        case VIR_DOMAIN_EVENT_ID_BLOCK_JOB: return VIR_DOMAIN_EVENT_CALLBACK(on_block_job);
-        case VIR_DOMAIN_EVENT_ID_DISK_CHANGE: return VIR_DOMAIN_EVENT_CALLBACK(on_disk_change);
-        case VIR_DOMAIN_EVENT_ID_TRAY_CHANGE: return VIR_DOMAIN_EVENT_CALLBACK(on_tray_change);
-        case VIR_DOMAIN_EVENT_ID_PMWAKEUP: return VIR_DOMAIN_EVENT_CALLBACK(on_pm_wakeup);
-        case VIR_DOMAIN_EVENT_ID_PMSUSPEND: return VIR_DOMAIN_EVENT_CALLBACK(on_pm_suspend);
-        case VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE: return VIR_DOMAIN_EVENT_CALLBACK(on_balloon_change);
-        case VIR_DOMAIN_EVENT_ID_PMSUSPEND_DISK: return VIR_DOMAIN_EVENT_CALLBACK(on_pm_suspend_disk);
-        case VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED: return VIR_DOMAIN_EVENT_CALLBACK(on_device_removed);
-        case VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2: return VIR_DOMAIN_EVENT_CALLBACK(on_block_job_2);
-        case VIR_DOMAIN_EVENT_ID_TUNABLE: return VIR_DOMAIN_EVENT_CALLBACK(on_tunable);
-        case VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE: return VIR_DOMAIN_EVENT_CALLBACK(on_agent_lifecycle);
-        case VIR_DOMAIN_EVENT_ID_DEVICE_ADDED: return VIR_DOMAIN_EVENT_CALLBACK(on_device_added);
-        case VIR_DOMAIN_EVENT_ID_MIGRATION_ITERATION: return VIR_DOMAIN_EVENT_CALLBACK(on_migration_iteration);
-        case VIR_DOMAIN_EVENT_ID_JOB_COMPLETED: return VIR_DOMAIN_EVENT_CALLBACK(on_job_completed);
-        case VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED: return VIR_DOMAIN_EVENT_CALLBACK(on_device_removal_failed);
-        case VIR_DOMAIN_EVENT_ID_METADATA_CHANGE: return VIR_DOMAIN_EVENT_CALLBACK(on_metadata_change);
-        case VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD: return VIR_DOMAIN_EVENT_CALLBACK(on_block_threshold);
-        case VIR_DOMAIN_EVENT_ID_MEMORY_FAILURE: return VIR_DOMAIN_EVENT_CALLBACK(on_memory_failure);
-        case VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE:
-            return VIR_DOMAIN_EVENT_CALLBACK(on_memory_device_size_change);
-        default: return nullptr;
-    }
-}
+/// One row per event kind: its id and its callback, cast as libvirt's
+/// registration API wants it (as virsh's virshDomainEventCallbacks).
+/// Indexed by id: tests/unit checks every row's id against its index.
+const KindCallback kCallbacks[] = {
+    {VIR_DOMAIN_EVENT_ID_LIFECYCLE, VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle)},
+    {VIR_DOMAIN_EVENT_ID_REBOOT, VIR_DOMAIN_EVENT_CALLBACK(on_reboot)},
+    {VIR_DOMAIN_EVENT_ID_RTC_CHANGE, VIR_DOMAIN_EVENT_CALLBACK(on_rtc_change)},
+    {VIR_DOMAIN_EVENT_ID_WATCHDOG, VIR_DOMAIN_EVENT_CALLBACK(on_watchdog)},
+    {VIR_DOMAIN_EVENT_ID_IO_ERROR, VIR_DOMAIN_EVENT_CALLBACK(on_io_error)},
+    {VIR_DOMAIN_EVENT_ID_GRAPHICS, VIR_DOMAIN_EVENT_CALLBACK(on_graphics)},
+    {VIR_DOMAIN_EVENT_ID_IO_ERROR_REASON, VIR_DOMAIN_EVENT_CALLBACK(on_io_error_reason)},
+    {VIR_DOMAIN_EVENT_ID_CONTROL_ERROR, VIR_DOMAIN_EVENT_CALLBACK(on_control_error)},
+    {VIR_DOMAIN_EVENT_ID_BLOCK_JOB, VIR_DOMAIN_EVENT_CALLBACK(on_block_job)},
+    {VIR_DOMAIN_EVENT_ID_DISK_CHANGE, VIR_DOMAIN_EVENT_CALLBACK(on_disk_change)},
+    {VIR_DOMAIN_EVENT_ID_TRAY_CHANGE, VIR_DOMAIN_EVENT_CALLBACK(on_tray_change)},
+    {VIR_DOMAIN_EVENT_ID_PMWAKEUP, VIR_DOMAIN_EVENT_CALLBACK(on_pm_wakeup)},
+    {VIR_DOMAIN_EVENT_ID_PMSUSPEND, VIR_DOMAIN_EVENT_CALLBACK(on_pm_suspend)},
+    {VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE, VIR_DOMAIN_EVENT_CALLBACK(on_balloon_change)},
+    {VIR_DOMAIN_EVENT_ID_PMSUSPEND_DISK, VIR_DOMAIN_EVENT_CALLBACK(on_pm_suspend_disk)},
+    {VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, VIR_DOMAIN_EVENT_CALLBACK(on_device_removed)},
+    {VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2, VIR_DOMAIN_EVENT_CALLBACK(on_block_job_2)},
+    {VIR_DOMAIN_EVENT_ID_TUNABLE, VIR_DOMAIN_EVENT_CALLBACK(on_tunable)},
+    {VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE, VIR_DOMAIN_EVENT_CALLBACK(on_agent_lifecycle)},
+    {VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, VIR_DOMAIN_EVENT_CALLBACK(on_device_added)},
+    {VIR_DOMAIN_EVENT_ID_MIGRATION_ITERATION, VIR_DOMAIN_EVENT_CALLBACK(on_migration_iteration)},
+    {VIR_DOMAIN_EVENT_ID_JOB_COMPLETED, VIR_DOMAIN_EVENT_CALLBACK(on_job_completed)},
+    {VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED, VIR_DOMAIN_EVENT_CALLBACK(on_device_removal_failed)},
+    {VIR_DOMAIN_EVENT_ID_METADATA_CHANGE, VIR_DOMAIN_EVENT_CALLBACK(on_metadata_change)},
+    {VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD, VIR_DOMAIN_EVENT_CALLBACK(on_block_threshold)},
+    {VIR_DOMAIN_EVENT_ID_MEMORY_FAILURE, VIR_DOMAIN_EVENT_CALLBACK(on_memory_failure)},
+    {VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE, VIR_DOMAIN_EVENT_CALLBACK(on_memory_device_size_change)},
+};
+
+/// Every kind this libvirt knows has its row: a libvirt with a new kind
+/// fails to build here instead of silently missing its events.
+static_assert(std::size(kCallbacks) == VIR_DOMAIN_EVENT_ID_LAST, "a libvirt event kind has no callback");
 
 }  // namespace
 
@@ -395,15 +397,16 @@ Event lifecycle_event(const DomainRef& domain, int event, int detail) {
     return e;
 }
 
-Registration register_event_callbacks(virConnectPtr conn, const std::vector<int>& kinds, Inbox& inbox) {
+std::span<const KindCallback> event_callback_table() { return kCallbacks; }
+
+Registration register_event_callbacks(virConnectPtr conn, const std::vector<int>& kinds, CallbackTarget& target) {
     std::vector<int> ids = kinds;
     if (ids.empty())
-        for (std::size_t i = 0; i < all_kind_names().size(); ++i) ids.push_back(static_cast<int>(i));
+        for (const auto& row : kCallbacks) ids.push_back(row.id);
     Registration r;
     for (int id : ids) {
-        auto cb = callback_for(id);
-        if (!cb) continue;
-        int handle = virConnectDomainEventRegisterAny(conn, nullptr, id, cb, &inbox, nullptr);
+        // Options only take kinds from names.h, which is checked against the same LAST.
+        int handle = virConnectDomainEventRegisterAny(conn, nullptr, id, kCallbacks[id].callback, &target, nullptr);
         if (handle < 0)
             r.notices.push_back("event kind " + std::string(kind_name(id)) + " not registered: " + libvirt_error());
         else

@@ -1,9 +1,10 @@
 // One typed libvirt callback per event kind, each turning libvirt's
 // arguments into a vme::Event and handing it to the main thread.
 //
-// The callbacks run on the libvirt event thread. They make no RPC (name,
+// The callbacks run on the libvirt link's thread. They make no RPC (name,
 // UUID and id of a domain are local), never wait, and let no exception
-// escape into C: they build the Event and push it into the Inbox.
+// escape into C: they build the Event and push it into the Inbox; an
+// exception is counted and logged (io::CallbackErrors) instead.
 //
 // Kind-specific fields (Event::fields), per kind:
 //   lifecycle                  (none: event/detail and their codes)
@@ -33,14 +34,34 @@
 // Absent strings are null. Enumerations are tokens (names.h).
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
 #include <libvirt/libvirt.h>
 
+#include "io/diagnostics.h"
 #include "publisher/inbox.h"
 
 namespace vme::pub {
+
+/// Where the callbacks put what they build (their opaque pointer): events
+/// into the inbox, exceptions into the count.
+struct CallbackTarget {
+    Inbox& inbox;
+    io::CallbackErrors& errors;
+};
+
+/// One event kind's callback, cast as libvirt's registration API wants it.
+struct KindCallback {
+    int id;                                         ///< VIR_DOMAIN_EVENT_ID_*
+    virConnectDomainEventGenericCallback callback;  ///< never null
+};
+
+/// The callback table: one row per VIR_DOMAIN_EVENT_ID_* (its size is
+/// checked against VIR_DOMAIN_EVENT_ID_LAST when this file is built),
+/// row i for id i.
+std::span<const KindCallback> event_callback_table();
 
 /// The outcome of registering callbacks on one connection.
 struct Registration {
@@ -48,10 +69,11 @@ struct Registration {
     std::vector<std::string> notices;  ///< one line per kind the server refused
 };
 
-/// Registers the callback of every kind in `kinds` (VIR_DOMAIN_EVENT_ID_*;
-/// empty: every kind this build knows) with `inbox` as opaque pointer.
-/// A kind the server refuses is skipped and noted, never an error.
-Registration register_event_callbacks(virConnectPtr conn, const std::vector<int>& kinds, Inbox& inbox);
+/// Registers the callback of every kind in `kinds` (VIR_DOMAIN_EVENT_ID_*,
+/// each < VIR_DOMAIN_EVENT_ID_LAST; empty: every kind) with `target` as
+/// opaque pointer (it must outlive the registration). A kind the server
+/// refuses is skipped and noted, never an error.
+Registration register_event_callbacks(virConnectPtr conn, const std::vector<int>& kinds, CallbackTarget& target);
 
 /// The Event for a lifecycle (event, detail) pair, used for the synthetic
 /// events made after a reconnect too.

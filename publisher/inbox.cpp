@@ -9,11 +9,7 @@ namespace vme::pub {
 
 Inbox::Inbox() : fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
 
-Inbox::~Inbox() {
-    if (fd_ >= 0) ::close(fd_);
-}
-
-void Inbox::push(InboxItem item) {
+void Inbox::push(LinkItem item) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         items_.push_back(std::move(item));
@@ -21,14 +17,14 @@ void Inbox::push(InboxItem item) {
     std::uint64_t one = 1;
     // Non-blocking: an eventfd counter only fails when it would overflow,
     // and then it is readable already.
-    [[maybe_unused]] auto n = ::write(fd_, &one, sizeof one);
+    [[maybe_unused]] auto n = ::write(fd_.get(), &one, sizeof one);
 }
 
-std::vector<InboxItem> Inbox::take_all() {
+std::vector<LinkItem> Inbox::take_all() {
     std::uint64_t count = 0;
-    [[maybe_unused]] auto n = ::read(fd_, &count, sizeof count);
+    [[maybe_unused]] auto n = ::read(fd_.get(), &count, sizeof count);
     std::lock_guard<std::mutex> lock(mutex_);
-    std::vector<InboxItem> out(std::make_move_iterator(items_.begin()), std::make_move_iterator(items_.end()));
+    std::vector<LinkItem> out(std::make_move_iterator(items_.begin()), std::make_move_iterator(items_.end()));
     items_.clear();
     return out;
 }

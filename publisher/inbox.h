@@ -1,6 +1,7 @@
-// The hand-off from the libvirt thread to the main thread: a locked queue
-// plus an eventfd, so a libvirt callback only appends and never waits for
-// the main thread (or the broker).
+// The hand-off from the libvirt link's thread to the main thread: a locked
+// queue plus an eventfd, so the libvirt side only appends and never waits
+// for the main thread (or the broker), and the main thread never waits for
+// libvirt.
 #pragma once
 
 #include <deque>
@@ -9,42 +10,52 @@
 #include <vector>
 
 #include "common/message.h"
+#include "common/state_tracker.h"
+#include "io/unique_fd.h"
 
 namespace vme::pub {
 
-/// One thing the libvirt thread tells the main thread.
-struct InboxItem {
-    enum class Type { Event, ConnectionClosed };
+/// One thing the libvirt link tells the main thread, in the order it happened.
+struct LinkItem {
+    enum class Type {
+        Attempt,    ///< a connection attempt begins (it may hang: see LibvirtHealth)
+        Connected,  ///< connected, callbacks registered, every domain listed
+        Event,      ///< a domain event
+        Failed,     ///< the attempt failed; the link retries after a backoff
+        Lost,       ///< an open connection died (closed, keepalive timeout); the link retries
+    };
     Type type = Type::Event;
-    Event event;          ///< for Event: built by the callback, seq/boot/host/uri not set
-    std::string reason;   ///< for ConnectionClosed
+    Event event;                          ///< Event: built by the callback; seq/boot/host/uri not set
+    std::string uri;                      ///< Connected: the URI libvirt says it is connected to
+    std::vector<DomainSnapshot> listing;  ///< Connected: every domain, with state
+    std::vector<std::string> notices;     ///< Connected: kinds the server refused, one line each
+    std::string reason;                   ///< Failed, Lost: libvirt's reason
 };
 
 class Inbox {
 public:
     /// Creates the eventfd; check ok() afterwards.
     Inbox();
-    ~Inbox();
     Inbox(const Inbox&) = delete;
     Inbox& operator=(const Inbox&) = delete;
 
     /// False when the eventfd could not be created.
-    bool ok() const { return fd_ >= 0; }
+    bool ok() const { return static_cast<bool>(fd_); }
 
     /// The fd that becomes readable when items are waiting.
-    int fd() const { return fd_; }
+    int fd() const { return fd_.get(); }
 
     /// Appends an item and wakes the main thread. Any thread; never blocks
     /// for longer than the lock is held by take_all().
-    void push(InboxItem item);
+    void push(LinkItem item);
 
     /// Takes every waiting item (main thread) and clears the wake-up.
-    std::vector<InboxItem> take_all();
+    std::vector<LinkItem> take_all();
 
 private:
     std::mutex mutex_;
-    std::deque<InboxItem> items_;
-    int fd_ = -1;
+    std::deque<LinkItem> items_;
+    io::UniqueFd fd_;
 };
 
 }  // namespace vme::pub

@@ -12,7 +12,7 @@ namespace {
 void ignore_libvirt_error(void*, virErrorPtr) {}
 
 /// Why libvirt closed a connection, in words.
-std::string close_reason(int reason) {
+const char* describe_close_reason(int reason) {
     switch (reason) {
         case VIR_CONNECT_CLOSE_REASON_ERROR: return "I/O error";
         case VIR_CONNECT_CLOSE_REASON_EOF: return "end of file (libvirtd went away)";
@@ -63,19 +63,18 @@ DomainRef domain_ref(virDomainPtr dom) {
     return ref;
 }
 
-LibvirtConnection::LibvirtConnection(ConnectHandle conn, Inbox& inbox) : conn_(std::move(conn)), inbox_(inbox) {}
-
-Result<std::unique_ptr<LibvirtConnection>> LibvirtConnection::open(const std::string& uri, Inbox& inbox) {
+Result<std::unique_ptr<LibvirtConnection>> LibvirtConnection::open(const std::string& uri, Keepalive keepalive) {
     // Read-only: vm-pub only listens, so nothing that reaches it can change a VM.
     ConnectHandle conn(virConnectOpenReadOnly(uri.empty() ? nullptr : uri.c_str()));
     if (!conn) return Error{libvirt_error()};
-    std::unique_ptr<LibvirtConnection> c(new LibvirtConnection(std::move(conn), inbox));
+    std::unique_ptr<LibvirtConnection> c(new LibvirtConnection(std::move(conn)));
     c->uri_ = take_string(virConnectGetURI(c->get()));
     // In-process drivers (test:///default) have no keepalive and need none:
     // only a remote connection can die silently.
-    if (virConnectSetKeepAlive(c->get(), 5, 3) < 0 && virGetLastErrorCode() != VIR_ERR_NO_SUPPORT)
+    if (virConnectSetKeepAlive(c->get(), keepalive.interval_s, keepalive.count) < 0 &&
+        virGetLastErrorCode() != VIR_ERR_NO_SUPPORT)
         return Error{"keepalive: " + libvirt_error()};
-    if (virConnectRegisterCloseCallback(c->get(), on_close, &inbox, nullptr) < 0)
+    if (virConnectRegisterCloseCallback(c->get(), on_close, c.get(), nullptr) < 0)
         return Error{"close callback: " + libvirt_error()};
     c->close_registered_ = true;
     return c;
@@ -88,13 +87,11 @@ LibvirtConnection::~LibvirtConnection() {
 }
 
 void LibvirtConnection::on_close(virConnectPtr, int reason, void* opaque) noexcept {
-    try {
-        InboxItem item;
-        item.type = InboxItem::Type::ConnectionClosed;
-        item.reason = close_reason(reason);
-        static_cast<Inbox*>(opaque)->push(std::move(item));
-    } catch (...) {
-    }
+    // Runs on the link's thread, inside virEventRunDefaultImpl: the link
+    // looks at closed() after every round of libvirt's loop.
+    auto* self = static_cast<LibvirtConnection*>(opaque);
+    self->closed_ = true;
+    self->close_reason_ = describe_close_reason(reason);
 }
 
 Result<std::vector<DomainSnapshot>> LibvirtConnection::list_domains() const {

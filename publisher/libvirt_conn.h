@@ -1,5 +1,6 @@
-// The libvirt connection: RAII for its C handles, opening with keepalive and
-// a close callback, and the full listing used to (re)build the state view.
+// One libvirt connection: RAII for its C handles, opening read-only with
+// keepalive and a close callback, and the full listing used to (re)build
+// the state view. Used only on the libvirt link's thread (libvirt_link.h).
 #pragma once
 
 #include <memory>
@@ -10,7 +11,6 @@
 
 #include "common/result.h"
 #include "common/state_tracker.h"
-#include "publisher/inbox.h"
 
 namespace vme::pub {
 
@@ -30,13 +30,23 @@ void silence_libvirt_errors();
 /// The name, UUID and id of a domain (local lookups, no RPC).
 DomainRef domain_ref(virDomainPtr dom);
 
+/// libvirt's keepalive: a ping after `interval_s` seconds of silence, the
+/// connection closed after `count` unanswered pings, so a hung libvirtd is
+/// noticed within about interval_s * (count + 1) seconds.
+struct Keepalive {
+    int interval_s = 5;
+    unsigned count = 3;
+    /// The longest a healthy libvirtd leaves a call unanswered.
+    int window_s() const { return interval_s * static_cast<int>(count + 1); }
+};
+
 /// One open connection and the event callbacks registered on it.
 class LibvirtConnection {
 public:
-    /// Opens `uri` read-only (empty: libvirt's default), enables keepalive (5 s, 3
-    /// misses) and registers a close callback that pushes
-    /// InboxItem::ConnectionClosed into `inbox`. Error with libvirt's reason.
-    static Result<std::unique_ptr<LibvirtConnection>> open(const std::string& uri, Inbox& inbox);
+    /// Opens `uri` read-only (empty: libvirt's default), enables `keepalive`
+    /// and registers a close callback (see closed()). Error with libvirt's
+    /// reason. May block while libvirtd does not answer (no keepalive yet).
+    static Result<std::unique_ptr<LibvirtConnection>> open(const std::string& uri, Keepalive keepalive);
 
     /// Deregisters the event and close callbacks, then closes.
     ~LibvirtConnection();
@@ -56,11 +66,17 @@ public:
     /// Domains vanishing during the listing are skipped.
     Result<std::vector<DomainSnapshot>> list_domains() const;
 
+    /// True once libvirt reported the connection closed (EOF, I/O error,
+    /// keepalive timeout); close_reason() says why.
+    bool closed() const { return closed_; }
+    std::string close_reason() const { return close_reason_; }
+
 private:
-    LibvirtConnection(ConnectHandle conn, Inbox& inbox);
+    explicit LibvirtConnection(ConnectHandle conn) : conn_(std::move(conn)) {}
     static void on_close(virConnectPtr conn, int reason, void* opaque) noexcept;
     ConnectHandle conn_;
-    Inbox& inbox_;
+    bool closed_ = false;
+    const char* close_reason_ = "";  ///< static text: nothing in on_close can throw
     std::string uri_;
     std::vector<int> callback_ids_;
     bool close_registered_ = false;

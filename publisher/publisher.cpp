@@ -3,10 +3,6 @@
 #include <poll.h>
 #include <signal.h>
 
-#include <algorithm>
-#include <cstdio>
-#include <ctime>
-
 #include "common/format.h"
 #include "common/names.h"
 #include "common/sanitize.h"
@@ -15,58 +11,35 @@
 #include "publisher/boot_id.h"
 #include "publisher/event_callbacks.h"
 
-#if VME_HAVE_SYSTEMD
-#include <systemd/sd-daemon.h>
-#endif
-
 namespace vme::pub {
 
 namespace {
 
-using std::chrono::milliseconds;
+/// How long the link thread may take to end at exit before it is left
+/// behind (stuck in a call to a hung libvirtd).
+constexpr std::chrono::milliseconds kLinkStopGrace{500};
 
-/// Messages handed to libmosquitto at once: enough to keep the link busy,
-/// few enough that a broken connection leaves little to resend.
-constexpr std::size_t kWindow = 1000;
-/// How long events wait for the answer to the QoS probe at most (see
-/// "QoS probe" below); a healthy broker answers within one round trip.
-constexpr milliseconds kQosProbeTimeout{10000};
-constexpr int kLibvirtBackoffInitialMs = 250;
-constexpr int kLibvirtBackoffMaxMs = 10000;
-
-void log(const std::string& line) { std::fprintf(stderr, "vm-pub: %s\n", line.c_str()); }
-
-/// Tells the service manager (no-op without systemd or outside a unit).
-void notify([[maybe_unused]] const std::string& state) {
-#if VME_HAVE_SYSTEMD
-    sd_notify(0, state.c_str());
-#endif
-}
-
-/// The classic sample's payload: its line plus the terminating NUL it sent.
-std::string classic_payload(const Event& e) {
-    std::time_t now = std::time(nullptr);
-    std::tm local{};
-    localtime_r(&now, &local);
-    std::string line = seed_text_line(local, e.event_code, e.domain.name);
-    line.push_back('\0');
-    return line;
-}
+std::string uri_or_default(const std::string& uri) { return uri.empty() ? "(default URI)" : uri; }
 
 }  // namespace
 
 Publisher::Publisher(Options options)
-    : opts_(std::move(options)), signals_({SIGINT, SIGTERM, SIGHUP}), outbox_(opts_.queue_limit),
-      boot_(make_boot_id()), uri_(opts_.connect_uri), libvirt_backoff_ms_(kLibvirtBackoffInitialMs) {}
+    : opts_(std::move(options)), signals_({SIGINT, SIGTERM, SIGHUP}), diag_("vm-pub", opts_.verbose),
+      callback_errors_(std::make_shared<io::CallbackErrors>("vm-pub")), inbox_(std::make_shared<Inbox>()),
+      boot_(make_boot_id()), uri_(opts_.connect_uri),
+      notifier_(loop_, [this] {
+          if (!delivery_) return std::to_string(seq_) + " events written";
+          return std::to_string(delivery_->published()) + " published, " + std::to_string(delivery_->queued()) +
+                 " queued, " + std::to_string(delivery_->dropped()) + " dropped";
+      }) {}
 
 Publisher::~Publisher() {
-    conn_.reset();
-    stop_libvirt_thread();
+    if (link_) link_->stop(kLinkStopGrace);
 }
 
 int Publisher::run() {
     if (auto s = setup(); !s) {
-        log(s.error().message);
+        diag_.say(s.error().message);
         return exit_code_ != 0 ? exit_code_ : 1;
     }
     loop_.run();
@@ -76,394 +49,234 @@ int Publisher::run() {
 
 Status Publisher::setup() {
     if (signals_.fd() < 0) return Error{"signalfd: cannot create"};
-    if (!inbox_.ok()) return Error{"eventfd: cannot create"};
-    if (!opts_.to_stdout) {
+    if (!inbox_->ok()) return Error{"eventfd: cannot create"};
+    EventEncoding encoding = opts_.text_payload ? EventEncoding::ClassicText : EventEncoding::Json;
+    if (opts_.to_stdout) {
+        sink_ = std::make_unique<StdoutSink>(encoding);
+    } else {
+        delivery_.emplace(opts_.queue_limit, [this](const Message& m) { return mqtt_->publish(m.topic, m.payload, m.qos, m.retain); },
+                          [this](const std::string& line) { diag_.say(line); });
+        probe_.emplace(opts_.qos, qos_probe_topic(opts_.prefix, opts_.host_name), loop_,
+                       QosProbe::Hooks{
+                           [this](const std::string& topic, int qos) { return mqtt_->subscribe({topic}, qos); },
+                           [this](const std::string& topic) {
+                               if (auto r = mqtt_->unsubscribe(topic); !r) diag_.say(r.error().message);
+                           },
+                           [this] { update_open(); },
+                           [this](const std::string& line) { diag_.say(line); },
+                       });
+        sink_ = std::make_unique<MqttSink>(
+            MqttSinkConfig{opts_.prefix, opts_.host_name, boot_, opts_.qos, opts_.fixed_topic, encoding}, *delivery_,
+            tracker_, loop_);
         if (auto s = create_mqtt_client(); !s) return s;
     }
-    silence_libvirt_errors();
-    // The default event loop must exist before any connection is opened.
-    if (virEventRegisterDefaultImpl() < 0) return Error{"libvirt event loop: " + libvirt_error()};
-    start_libvirt_thread();
+    link_ = std::make_unique<LibvirtLink>(LibvirtLink::Config{opts_.connect_uri, opts_.kinds, {}, {}}, inbox_,
+                                          callback_errors_);
     loop_.watch(signals_.fd(), POLLIN, [this](short) { on_signal(); });
-    loop_.watch(inbox_.fd(), POLLIN, [this](short) { on_inbox(); });
+    loop_.watch(inbox_->fd(), POLLIN, [this](short) { on_inbox(); });
+    if (auto s = link_->start(); !s) return s;
     if (mqtt_) mqtt_->start();
-    connect_libvirt();
-    notify_tick();
+    notifier_.start();
     return Ok{};
 }
 
 Status Publisher::create_mqtt_client() {
     std::string warning;
     auto cfg = io::resolve_client_options(opts_.client, "vm-pub", warning);
-    if (!warning.empty()) log("warning: " + warning);
+    if (!warning.empty()) diag_.say("warning: " + warning);
     if (!cfg) {
         exit_code_ = 2;
         return Error{cfg.error().message};
     }
-    if (cfg->insecure) log("warning: --insecure: the broker's certificate host name is not checked");
-    Message will = status_message(false, false);
+    if (cfg->insecure) diag_.say("warning: --insecure: the broker's certificate host name is not checked");
+    Message will = status_message(false);
     cfg->will = io::Will{will.topic, will.payload, 1, true};
-    auto client = io::MqttClient::create(*cfg, loop_, *this, callback_errors_);
+    auto client = io::MqttClient::create(*cfg, loop_, *this, *callback_errors_);
     if (!client) return Error{"MQTT client: " + client.error().message};
     mqtt_ = std::move(*client);
     return Ok{};
 }
 
-// ---------------------------------------------------------------- libvirt
+// ---------------------------------------------------------------- libvirt side
 
-void Publisher::start_libvirt_thread() {
-    libvirt_thread_ = std::thread([this] {
-        while (!libvirt_stop_.load()) {
-            if (virEventRunDefaultImpl() < 0) {
-                log("libvirt event loop: " + libvirt_error());
-                break;
-            }
+void Publisher::on_inbox() {
+    for (auto& item : inbox_->take_all()) {
+        switch (item.type) {
+            case LinkItem::Type::Attempt: on_attempt(); break;
+            case LinkItem::Type::Connected: on_libvirt_connected(item); break;
+            case LinkItem::Type::Event: on_event(std::move(item.event)); break;
+            case LinkItem::Type::Failed:
+            case LinkItem::Type::Lost: on_libvirt_down(item.type, item.reason); break;
         }
+    }
+}
+
+/// An attempt that gets no answer (libvirtd accepted the connection but is
+/// stopped or deadlocked; libvirt's keepalive only starts once it is open)
+/// makes libvirt unreachable after the keepalive window, while the link
+/// keeps waiting for it.
+void Publisher::on_attempt() {
+    if (attempt_watchdog_ != 0) return;
+    int window = Keepalive{}.window_s();
+    attempt_watchdog_ = loop_.after(std::chrono::seconds(window), [this, window] {
+        attempt_watchdog_ = 0;
+        std::string why = "no answer for " + std::to_string(window) + " s";
+        if (why != last_libvirt_error_) diag_.say("libvirt " + uri_or_default(opts_.connect_uri) + ": " + why + " (still trying)");
+        last_libvirt_error_ = why;
+        set_unreachable(why);
     });
 }
 
-void Publisher::stop_libvirt_thread() {
-    if (!libvirt_thread_.joinable()) return;
-    libvirt_stop_ = true;
-    // A zero timeout wakes the libvirt loop so it sees the flag.
-    int wake = virEventAddTimeout(0, [](int, void*) {}, nullptr, nullptr);
-    libvirt_thread_.join();
-    if (wake >= 0) virEventRemoveTimeout(wake);
-}
-
-void Publisher::connect_libvirt() {
-    if (shutting_down_) return;
-    auto c = LibvirtConnection::open(opts_.connect_uri, inbox_);
-    if (!c) {
-        if (c.error().message != last_libvirt_error_)
-            log("libvirt " + (opts_.connect_uri.empty() ? std::string("(default URI)") : opts_.connect_uri) +
-                ": " + c.error().message + " (retrying)");
-        last_libvirt_error_ = c.error().message;
-        schedule_libvirt_retry();
-        return;
-    }
-    conn_ = std::move(*c);
-    uri_ = conn_->uri();
-    libvirt_backoff_ms_ = kLibvirtBackoffInitialMs;
+void Publisher::on_libvirt_connected(LinkItem& item) {
+    if (attempt_watchdog_ != 0) loop_.cancel(attempt_watchdog_);
+    attempt_watchdog_ = 0;
+    uri_ = item.uri;
     last_libvirt_error_.clear();
-    auto reg = register_event_callbacks(conn_->get(), opts_.kinds, inbox_);
-    for (int id : reg.callback_ids) conn_->add_callback_id(id);
+    libvirt_connected_ = true;
     if (!listed_once_)
-        for (const auto& n : reg.notices) log(n);
-    log("connected to libvirt " + uri_);
-    resync(!listed_once_);
-    maybe_notify_ready();
-}
-
-void Publisher::schedule_libvirt_retry() {
-    int delay = libvirt_backoff_ms_;
-    libvirt_backoff_ms_ = std::min(delay * 2, kLibvirtBackoffMaxMs);
-    loop_.after(milliseconds(delay), [this] { connect_libvirt(); });
-}
-
-void Publisher::drop_libvirt(const std::string& reason) {
-    if (!conn_) return;
-    log("libvirt connection lost: " + reason + " (reconnecting)");
-    conn_.reset();
-    schedule_libvirt_retry();
-}
-
-void Publisher::resync(bool initial) {
-    auto listing = conn_->list_domains();
-    if (!listing) {
-        drop_libvirt(listing.error().message);
-        return;
-    }
+        for (const auto& n : item.notices) diag_.say(n);
+    diag_.say("connected to libvirt " + uri_);
+    bool initial = !listed_once_;
     listed_once_ = true;
-    for (const auto& change : tracker_.resync(*listing, initial)) {
+    for (const auto& change : tracker_.resync(item.listing, initial)) {
         if (change.synthetic_event) {
             Event e = lifecycle_event(change.vm.domain, *change.synthetic_event, change.synthetic_detail);
             e.time = utc_now_iso();
             e.synthetic = true;
-            emit_event(std::move(e));
+            on_event(std::move(e));
         }
-        publish_state(change);
+        sink_->state(change);
     }
-    mark_inventory_dirty();
+    if (health_.connected(utc_now_iso())) publish_status();
+    maybe_ready();
 }
 
-void Publisher::on_inbox() {
-    for (auto& item : inbox_.take_all()) {
-        if (item.type == InboxItem::Type::ConnectionClosed) {
-            drop_libvirt(item.reason);
-            continue;
-        }
-        bool lifecycle = item.event.kind == kind_name(VIR_DOMAIN_EVENT_ID_LIFECYCLE);
-        DomainRef domain = item.event.domain;
-        int event = item.event.event_code, detail = item.event.detail_code;
-        emit_event(std::move(item.event));
-        if (!lifecycle) continue;
-        if (auto change = tracker_.apply_lifecycle(domain, event, detail)) publish_state(*change);
+void Publisher::on_libvirt_down(LinkItem::Type type, const std::string& reason) {
+    if (attempt_watchdog_ != 0) loop_.cancel(attempt_watchdog_);
+    attempt_watchdog_ = 0;
+    if (type == LinkItem::Type::Lost && libvirt_connected_) {
+        diag_.say("libvirt connection lost: " + reason + " (reconnecting)");
+    } else if (reason != last_libvirt_error_) {
+        diag_.say("libvirt " + uri_or_default(opts_.connect_uri) + ": " + reason + " (retrying)");
     }
+    last_libvirt_error_ = reason;
+    libvirt_connected_ = false;
+    set_unreachable(reason);
 }
 
-// ---------------------------------------------------------------- messages
+void Publisher::set_unreachable(const std::string& why) {
+    if (health_.unreachable(why, utc_now_iso())) publish_status();
+}
 
-void Publisher::emit_event(Event e) {
+void Publisher::on_event(Event e) {
     bool lifecycle = e.kind == kind_name(VIR_DOMAIN_EVENT_ID_LIFECYCLE);
-    // The classic text line only ever described lifecycle events.
-    if (opts_.text_payload && !lifecycle) return;
-    e.seq = ++seq_;
-    e.boot = boot_;
-    e.host = opts_.host_name;
-    e.uri = uri_;
-    if (opts_.verbose > 0)
-        log("event " + std::to_string(e.seq) + " " + sanitize(e.domain.name) + " " + e.kind + " " + e.event +
-            (e.synthetic ? " (synthetic)" : ""));
-    std::string payload = opts_.text_payload ? classic_payload(e) : encode_event(e);
-    if (opts_.to_stdout) {
-        if (opts_.text_payload) payload.pop_back();  // the NUL is for the wire only
-        else payload.push_back('\n');
-        std::fwrite(payload.data(), 1, payload.size(), stdout);
-        std::fflush(stdout);
-        ++published_;
-        return;
+    DomainRef domain = e.domain;
+    int event = e.event_code, detail = e.detail_code;
+    if (sink_->takes(e)) {
+        e.seq = ++seq_;
+        e.boot = boot_;
+        e.host = opts_.host_name;
+        e.uri = uri_;
+        diag_.verbose("event " + std::to_string(e.seq) + " " + sanitize(e.domain.name) + " " + e.kind + " " +
+                      e.event + (e.synthetic ? " (synthetic)" : ""));
+        sink_->event(e);
     }
-    std::string topic = opts_.fixed_topic.empty()
-                            ? event_topic(opts_.prefix, opts_.host_name, e.domain.name, e.kind)
-                            : opts_.fixed_topic;
-    enqueue(Message{std::move(topic), std::move(payload), opts_.qos, false});
+    // Synthetic events come with their state change already applied.
+    if (!lifecycle || e.synthetic) return;
+    if (auto change = tracker_.apply_lifecycle(domain, event, detail)) sink_->state(*change);
 }
 
-void Publisher::publish_state(const StateChange& change) {
-    mark_inventory_dirty();
-    if (opts_.to_stdout) return;
-    std::string topic = state_topic(opts_.prefix, opts_.host_name, change.vm.domain.name);
-    // An empty retained payload removes the retained state.
-    std::string payload =
-        change.removed ? std::string() : encode_state(to_state(change.vm, opts_.host_name, utc_now_iso(), boot_));
-    enqueue(Message{std::move(topic), std::move(payload), 1, true});
-}
+// ---------------------------------------------------------------- MQTT side
 
-void Publisher::mark_inventory_dirty() {
-    if (opts_.to_stdout) return;
-    inventory_dirty_ = true;
-    if (inventory_timer_ != 0) return;
-    // At most one inventory per second: a burst of changes becomes one message.
-    auto due = last_inventory_ + std::chrono::seconds(1);
-    auto now = io::EventLoop::Clock::now();
-    auto delay = due > now ? std::chrono::ceil<milliseconds>(due - now) : milliseconds(0);
-    inventory_timer_ = loop_.after(delay, [this] {
-        inventory_timer_ = 0;
-        if (inventory_dirty_) publish_inventory();
-    });
-}
-
-void Publisher::publish_inventory() { enqueue(inventory_message()); }
-
-Message Publisher::inventory_message() {
-    inventory_dirty_ = false;
-    last_inventory_ = io::EventLoop::Clock::now();
-    std::vector<InventoryEntry> entries;
-    for (const auto& vm : tracker_.all()) {
-        entries.push_back(InventoryEntry{vm.domain, std::string(state_name(vm.state_code)),
-                                         std::string(state_reason_name(vm.state_code, vm.reason_code))});
-    }
-    return Message{inventory_topic(opts_.prefix, opts_.host_name),
-                   encode_inventory(utc_now_iso(), opts_.host_name, entries), 1, true};
-}
-
-Message Publisher::status_message(bool online, bool with_time) const {
+Message Publisher::status_message(bool online) const {
     HostStatus s;
-    s.time = with_time ? utc_now_iso() : std::string();  // the will's time is unknown in advance
+    s.time = online || phase_ != Phase::Running ? utc_now_iso() : std::string();  // the will's time is unknown
     s.host = opts_.host_name;
     s.online = online;
     s.version = VME_VERSION;
     s.boot = boot_;
-    s.dropped = outbox_.dropped();
+    s.dropped = delivery_ ? delivery_->dropped() : 0;
     s.uri = uri_;
+    if (online) {
+        s.libvirt = std::string(health_.wire());
+        s.libvirt_since = health_.since();
+        s.libvirt_error = health_.error();
+        s.callback_errors = callback_errors_->total();
+    }
     return Message{status_topic(opts_.prefix, opts_.host_name), encode_status(s), 1, true};
 }
 
-void Publisher::enqueue(Message m) {
-    if (outbox_.push(std::move(m)) && !overflowing_) {
-        overflowing_ = true;
-        log("queue full (" + std::to_string(opts_.queue_limit) + " messages): dropping the oldest");
-    }
-    pump();
+/// The status goes ahead of the queue: it is what tells subscribers
+/// whether the rest can be trusted.
+void Publisher::publish_status() {
+    if (!mqtt_ || !mqtt_->connected() || phase_ == Phase::SayingGoodbye) return;
+    if (auto mid = delivery_->send_now(status_message(true)); !mid) diag_.say(mid.error().message);
 }
 
-void Publisher::pump() {
-    while (mqtt_ && mqtt_->connected() && !qos_probe_hold_ && window_.size() < kWindow && !outbox_.empty()) {
-        Message m = outbox_.pop();
-        // At most what the broker grants; the window keeps the QoS actually
-        // used, which requeue_unacknowledged() goes by.
-        m.qos = std::min(m.qos, max_qos_);
-        auto mid = mqtt_->publish(m.topic, m.payload, m.qos, m.retain);
-        if (!mid) {
-            ++failed_;
-            log(mid.error().message);
-            continue;
-        }
-        window_.emplace(*mid, std::move(m));
-    }
-    if (overflowing_ && outbox_.size() < opts_.queue_limit / 2) {
-        overflowing_ = false;
-        log("queue below half full again; " + std::to_string(outbox_.dropped()) + " dropped so far");
-    }
-}
-
-/// Takes messages back from libmosquitto's hands (QoS 0 ones it discards on
-/// a lost connection, or all of them before the handle is replaced) and
-/// puts them back at the front of the outbox, in their original order.
-void Publisher::requeue_unacknowledged(bool qos0_only) {
-    for (auto it = window_.rbegin(); it != window_.rend();) {
-        if (qos0_only && it->second.qos != 0) {
-            ++it;
-            continue;
-        }
-        outbox_.push_front(std::move(it->second));
-        it = std::make_reverse_iterator(window_.erase(std::next(it).base()));
-    }
-}
-
-// ---------------------------------------------------------------- MQTT events
-
-void Publisher::on_connected(bool) {
-    log("connected to broker " + describe(parse_broker_url(opts_.client.broker).value()));
-    was_connected_ = true;
-    last_mqtt_error_.clear();
-    // Status first, directly; then every current state and the inventory
-    // after whatever is queued, so retained views end up current even if
-    // some queued messages were dropped.
-    start_qos_probe();
-    Message status = status_message(true, true);
-    if (auto mid = mqtt_->publish(status.topic, status.payload, 1, true)) window_.emplace(*mid, std::move(status));
-    for (const auto& vm : tracker_.all()) {
-        outbox_.push_unbounded(Message{state_topic(opts_.prefix, opts_.host_name, vm.domain.name),
-                                       encode_state(to_state(vm, opts_.host_name, utc_now_iso(), boot_)), 1, true});
-    }
-    outbox_.push_unbounded(inventory_message());
-    pump();
-    maybe_notify_ready();
+void Publisher::update_open() {
+    delivery_->set_open(mqtt_ && mqtt_->connected() && !probe_->holding());
     check_drained();
 }
 
+void Publisher::maybe_ready() {
+    if (libvirt_connected_ && (!mqtt_ || mqtt_->connected())) notifier_.ready();
+}
+
+void Publisher::on_connected(bool) {
+    diag_.say("connected to broker " + describe(parse_broker_url(opts_.client.broker).value()));
+    was_connected_ = true;
+    last_mqtt_error_.clear();
+    // libmosquitto resends what the last connection left unacknowledged
+    // only after this callback returns. Anything published here would
+    // overtake those resends, and an older retained status or state would
+    // then replace the newer one at the broker: start from the loop.
+    if (start_timer_ != 0) loop_.cancel(start_timer_);
+    start_timer_ = loop_.after(std::chrono::milliseconds(0), [this] {
+        start_timer_ = 0;
+        if (mqtt_->connected()) start_connection();
+    });
+}
+
+void Publisher::start_connection() {
+    // The probe first (it may hold events back), then the status directly,
+    // then every current state and the inventory after whatever is queued,
+    // so retained views end up current even if queued messages were dropped.
+    probe_->connected();
+    delivery_->set_qos_ceiling(probe_->ceiling());
+    publish_status();
+    sink_->republish_all();
+    update_open();
+    maybe_ready();
+}
+
 void Publisher::on_disconnected(const std::string& reason) {
-    stop_qos_probe();
-    requeue_unacknowledged(true);
+    if (start_timer_ != 0) loop_.cancel(start_timer_);
+    start_timer_ = 0;
+    probe_->disconnected();
+    delivery_->connection_lost();
     if (was_connected_ || reason != last_mqtt_error_)
-        log("broker " + describe(parse_broker_url(opts_.client.broker).value()) + ": " + reason + " (retrying)");
+        diag_.say("broker " + describe(parse_broker_url(opts_.client.broker).value()) + ": " + reason + " (retrying)");
     was_connected_ = false;
     last_mqtt_error_ = reason;
 }
 
 void Publisher::on_published(int mid) {
-    if (window_.erase(mid) > 0) ++published_;
-    if (shutting_down_ && mid == offline_mid_) {
+    if (phase_ == Phase::SayingGoodbye && mid == offline_mid_) {
         mqtt_->stop();
         loop_.stop();
         return;
     }
-    pump();
-    if (shutting_down_) check_drained();
+    delivery_->acknowledged(mid);
+    check_drained();
 }
 
 void Publisher::on_subscribed(int mid, const std::vector<int>& granted) {
-    if (qos_probe_mid_ < 0 || mid != qos_probe_mid_) return;
-    stop_qos_probe();
-    on_qos_probe_answer(granted.empty() ? 128 : granted.front());
-    if (auto unsubscribed = mqtt_->unsubscribe(qos_probe_topic()); !unsubscribed)
-        log(unsubscribed.error().message);
-    pump();
-    if (shutting_down_) check_drained();
+    if (!probe_->subscribed(mid, granted)) return;
+    delivery_->set_qos_ceiling(probe_->ceiling());
+    update_open();
 }
 
-// ---------------------------------------------------------------- QoS probe
-//
-// Not every broker takes QoS 2. RabbitMQ 3.10's MQTT plugin (MQTT 3.1.1,
-// QoS 0 and 1) answers a QoS 2 PUBLISH with a PUBACK, as if it were QoS 1;
-// libmosquitto takes that for a protocol error and closes the connection,
-// and after the reconnect sends the same message again: an endless
-// reconnect loop that delivers the message again every time and makes the
-// broker publish the last will ("offline") every time.
-//
-// MQTT 3.1.1 has one way to learn what a broker supports: the SUBACK, which
-// carries the QoS it grants a subscription (RabbitMQ grants 1 for 2). So,
-// with --qos 2 only, after every CONNACK (the broker behind an address may
-// change, and SIGHUP may point us at another one) vm-pub subscribes at QoS 2
-// to one exact topic of its own, on which nothing is ever published, reads
-// the grant, unsubscribes, and publishes at min(asked, granted) from then on.
-// Until that SUBACK arrives (one round trip) pump() hands nothing over, so
-// no QoS 2 PUBLISH ever reaches a broker that cannot take it; the status
-// goes out at once (QoS 1, like every retained message). Asking the broker
-// is better than recognising it: it needs no broker-specific knowledge and
-// follows configuration (a mosquitto with max_qos 1 grants 1 as well).
-// At --qos 0 and 1 none of this happens; a broker that grants 2 (mosquitto)
-// sees one extra SUBSCRIBE/UNSUBSCRIBE per connection and nothing changes.
-// A refused probe (no read access to the topic, say) tells nothing: vm-pub
-// then publishes at QoS 2 as asked, as it always did. A broker that does not
-// answer within kQosProbeTimeout stops holding events up; its late answer
-// still applies.
-
-std::string Publisher::qos_probe_topic() const {
-    return opts_.prefix + "/" + escape_segment(opts_.host_name) + "/qos-probe";
-}
-
-void Publisher::start_qos_probe() {
-    stop_qos_probe();
-    if (opts_.qos < 2) return;
-    auto mid = mqtt_->subscribe({qos_probe_topic()}, 2);
-    if (!mid) {
-        // The connection is going away (on_disconnected follows) or the
-        // library refused: nothing to wait for.
-        log("cannot probe the broker's QoS: " + mid.error().message);
-        return;
-    }
-    qos_probe_mid_ = *mid;
-    qos_probe_hold_ = true;
-    qos_probe_timer_ = loop_.after(kQosProbeTimeout, [this] { on_qos_probe_timeout(); });
-}
-
-void Publisher::stop_qos_probe() {
-    if (qos_probe_timer_ != 0) loop_.cancel(qos_probe_timer_);
-    qos_probe_timer_ = 0;
-    qos_probe_mid_ = -1;
-    qos_probe_hold_ = false;
-}
-
-void Publisher::on_qos_probe_answer(int granted) {
-    if (granted < 0 || granted > 2) {
-        // 0x80 (3.1.1) or a v5 reason code >= 0x80: refused, nothing learnt.
-        if (!qos_probe_refusal_logged_)
-            log("the broker refused the QoS probe subscription to " + sanitize(qos_probe_topic()) +
-                "; publishing at QoS " + std::to_string(opts_.qos) + " as asked");
-        qos_probe_refusal_logged_ = true;
-        max_qos_ = 2;
-        reported_qos_ = opts_.qos;  // that line said it
-        return;
-    }
-    max_qos_ = granted;
-    report_effective_qos();
-}
-
-void Publisher::on_qos_probe_timeout() {
-    qos_probe_timer_ = 0;
-    qos_probe_hold_ = false;  // qos_probe_mid_ stays: a late answer still counts
-    log("no answer to the QoS probe within " + std::to_string(kQosProbeTimeout.count() / 1000) +
-        " s; publishing at QoS " + std::to_string(std::min(opts_.qos, max_qos_)) + " meanwhile");
-    pump();
-}
-
-/// One line when the event QoS changes from what was last said: once for a
-/// broker that grants less, not at every reconnect to it.
-void Publisher::report_effective_qos() {
-    int effective = std::min(opts_.qos, max_qos_);
-    if (effective == reported_qos_) return;
-    reported_qos_ = effective;
-    std::string asked = std::to_string(opts_.qos), now = std::to_string(effective);
-    if (effective < opts_.qos)
-        log("the broker grants QoS " + now + " at most; publishing at QoS " + now + " instead of " + asked);
-    else
-        log("the broker grants QoS " + asked + "; publishing at QoS " + asked + " again");
-}
-
-// ---------------------------------------------------------------- signals
+// ---------------------------------------------------------------- signals and shutdown
 
 void Publisher::on_signal() {
     while (int sig = signals_.read_signal()) {
@@ -471,8 +284,8 @@ void Publisher::on_signal() {
             reload();
             continue;
         }
-        if (shutting_down_) {
-            log("second signal: exiting at once");
+        if (phase_ != Phase::Running) {
+            diag_.say("second signal: exiting at once");
             exit_code_ = 1;
             loop_.stop();
             return;
@@ -489,31 +302,34 @@ void Publisher::reload() {
     for (const auto& a : opts_.argv) args.push_back(a.c_str());
     auto parsed = parse_options(static_cast<int>(args.size()), args.data());
     if (!parsed.options) {
-        log("reload: " + parsed.message + " (keeping the old settings)");
+        diag_.say("reload: " + parsed.message + " (keeping the old settings)");
         return;
     }
     io::ClientOptions old = opts_.client;
     opts_.client = parsed.options->client;
     // The old handle goes, with whatever it still holds: take that back first.
     mqtt_->stop();
-    stop_qos_probe();
-    requeue_unacknowledged(false);
+    if (start_timer_ != 0) loop_.cancel(start_timer_);
+    start_timer_ = 0;
+    probe_->disconnected();
+    delivery_->take_back_all();
     auto old_client = std::move(mqtt_);
     if (auto s = create_mqtt_client(); !s) {
-        log("reload: " + s.error().message + " (keeping the old settings)");
+        diag_.say("reload: " + s.error().message + " (keeping the old settings)");
         exit_code_ = 0;
         opts_.client = old;
         mqtt_ = std::move(old_client);
     } else {
-        log("reloaded: reconnecting to the broker");
+        diag_.say("reloaded: reconnecting to the broker");
     }
     was_connected_ = false;
     mqtt_->start();
 }
 
 void Publisher::begin_shutdown() {
-    shutting_down_ = true;
-    loop_.unwatch(inbox_.fd());  // stop taking events
+    phase_ = Phase::Draining;
+    loop_.unwatch(inbox_->fd());  // stop taking events
+    link_->request_stop();
     if (!mqtt_) {
         loop_.stop();
         return;
@@ -523,17 +339,16 @@ void Publisher::begin_shutdown() {
 }
 
 void Publisher::check_drained() {
-    if (!shutting_down_ || offline_sent_ || !mqtt_ || !mqtt_->connected()) return;
-    if (!outbox_.empty() || !window_.empty()) return;
+    if (phase_ != Phase::Draining || !mqtt_->connected() || !delivery_->idle()) return;
     send_offline();
 }
 
 void Publisher::send_offline() {
-    Message offline = status_message(false, true);
+    phase_ = Phase::SayingGoodbye;
+    Message offline = status_message(false);
     auto mid = mqtt_->publish(offline.topic, offline.payload, 1, true);
-    offline_sent_ = true;
     if (!mid) {
-        log(mid.error().message);
+        diag_.say(mid.error().message);
         loop_.stop();
         return;
     }
@@ -541,8 +356,8 @@ void Publisher::send_offline() {
 }
 
 void Publisher::drain_timeout() {
-    log("drain timeout after " + std::to_string(opts_.drain_timeout_s) + " s: giving up on the queue");
-    if (offline_sent_ || !mqtt_->connected()) {
+    diag_.say("drain timeout after " + std::to_string(opts_.drain_timeout_s) + " s: giving up on the queue");
+    if (phase_ == Phase::SayingGoodbye || !mqtt_->connected()) {
         loop_.stop();
         return;
     }
@@ -554,31 +369,15 @@ void Publisher::drain_timeout() {
 
 void Publisher::finish() {
     if (mqtt_) mqtt_->stop();
-    conn_.reset();
-    stop_libvirt_thread();
-    std::uint64_t unsent = outbox_.size() + window_.size();
-    log("stopped: " + std::to_string(published_) + " published, " + std::to_string(unsent) + " unsent, " +
-        std::to_string(outbox_.dropped()) + " dropped");
-}
-
-// ---------------------------------------------------------------- service manager
-
-void Publisher::maybe_notify_ready() {
-    if (ready_sent_ || !conn_ || (mqtt_ && !mqtt_->connected())) return;
-    ready_sent_ = true;
-    notify("READY=1");
-}
-
-void Publisher::notify_tick() {
-#if VME_HAVE_SYSTEMD
-    std::uint64_t usec = 0;
-    bool watchdog = sd_watchdog_enabled(0, &usec) > 0;
-    notify("STATUS=" + std::to_string(published_) + " published, " + std::to_string(outbox_.size()) +
-           " queued, " + std::to_string(outbox_.dropped()) + " dropped");
-    if (watchdog) notify("WATCHDOG=1");
-    auto period = watchdog ? std::min<std::uint64_t>(usec / 2000, 5000) : 5000;
-    loop_.after(milliseconds(period), [this] { notify_tick(); });
-#endif
+    if (link_ && !link_->stop(kLinkStopGrace))
+        diag_.say("libvirt does not answer: leaving its connection behind");
+    if (!delivery_) {
+        diag_.say("stopped: " + std::to_string(seq_) + " events written");
+        return;
+    }
+    std::uint64_t unsent = delivery_->queued() + delivery_->in_flight();
+    diag_.say("stopped: " + std::to_string(delivery_->published()) + " published, " + std::to_string(unsent) +
+              " unsent, " + std::to_string(delivery_->dropped()) + " dropped");
 }
 
 }  // namespace vme::pub

@@ -1,23 +1,38 @@
-// vm-pub's main thread: the poll loop wiring libvirt's inbox, signals, the
-// MQTT connection, our outbox and the per-VM state view together.
+// vm-pub's wiring: the parts, and what goes between them on the main
+// thread's event loop.
+//
+//   LibvirtLink (its own thread: every libvirt call)
+//        │ Inbox: Attempt, Connected+listing, Event, Failed, Lost
+//        ▼
+//   Publisher ── LibvirtHealth (the status's "libvirt")
+//        │  stamps events (seq, boot, host, uri), StateTracker
+//        ▼
+//   Sink (chosen once: MqttSink or StdoutSink)
+//        │ MqttSink: events, retained states, inventory
+//        ▼
+//   Delivery (queue, window, requeue, QoS ceiling) ── QosProbe
+//        │
+//   io::MqttClient (one long-lived connection)
 #pragma once
 
-#include <atomic>
-#include <cstdint>
-#include <map>
 #include <memory>
+#include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "common/state_tracker.h"
+#include "io/diagnostics.h"
 #include "io/event_loop.h"
 #include "io/mqtt_client.h"
 #include "io/signals.h"
+#include "publisher/delivery.h"
 #include "publisher/inbox.h"
-#include "publisher/libvirt_conn.h"
+#include "publisher/libvirt_health.h"
+#include "publisher/libvirt_link.h"
 #include "publisher/options.h"
-#include "publisher/outbox.h"
+#include "publisher/qos_probe.h"
+#include "publisher/service_notifier.h"
+#include "publisher/sink.h"
 
 namespace vme::pub {
 
@@ -39,43 +54,28 @@ public:
     void on_subscribed(int mid, const std::vector<int>& granted) override;
 
 private:
+    /// Where the run is: taking events, then emptying the queue, then
+    /// waiting for the broker to acknowledge the offline status.
+    enum class Phase { Running, Draining, SayingGoodbye };
+
     Status setup();
     Status create_mqtt_client();
-    void start_libvirt_thread();
-    void stop_libvirt_thread();
 
-    // libvirt side (main thread)
-    void connect_libvirt();
-    void schedule_libvirt_retry();
-    void drop_libvirt(const std::string& reason);
-    void resync(bool initial);
+    // libvirt side: what the link reports
     void on_inbox();
+    void on_attempt();
+    void on_libvirt_connected(LinkItem& item);
+    void on_libvirt_down(LinkItem::Type type, const std::string& reason);
+    void on_event(Event event);
+    void set_unreachable(const std::string& why);
 
-    // messages
-    void emit_event(Event event);
-    void publish_state(const StateChange& change);
-    void mark_inventory_dirty();
-    void publish_inventory();
-    Message inventory_message();
-    void enqueue(Message message);
-    Message status_message(bool online, bool with_time) const;
-    void pump();
-    void requeue_unacknowledged(bool qos0_only);
-
-    // QoS probe (only with --qos 2): what the broker grants, before any event goes out
-    /// After a CONNACK: with --qos 2, subscribes to qos_probe_topic() at QoS 2
-    /// and holds pump() until the SUBACK (or kQosProbeTimeout); else nothing.
-    void start_qos_probe();
-    /// Forgets a pending probe (connection lost or replaced) and releases pump().
-    void stop_qos_probe();
-    /// Takes the granted QoS (>2: refused, learns nothing) as the ceiling for pump().
-    void on_qos_probe_answer(int granted);
-    /// No SUBACK in time: releases pump(); a late answer still applies.
-    void on_qos_probe_timeout();
-    /// Logs one line when the effective event QoS differs from the last one logged.
-    void report_effective_qos();
-    /// "<prefix>/<escaped host>/qos-probe": subscribed to, never published to.
-    std::string qos_probe_topic() const;
+    // MQTT side
+    /// After a CONNACK, from the loop: probe, status, every retained view, open.
+    void start_connection();
+    Message status_message(bool online) const;
+    void publish_status();
+    void update_open();
+    void maybe_ready();
 
     // signals and shutdown
     void on_signal();
@@ -86,46 +86,32 @@ private:
     void drain_timeout();
     void finish();
 
-    // service manager
-    void maybe_notify_ready();
-    void notify_tick();
-
     Options opts_;
     io::SignalFd signals_;
     io::EventLoop loop_;
-    io::CallbackErrors callback_errors_{"vm-pub"};
-    Inbox inbox_;
-    Outbox outbox_;
+    io::Diagnostics diag_;
+    std::shared_ptr<io::CallbackErrors> callback_errors_;
+    std::shared_ptr<Inbox> inbox_;
     std::string boot_;
-    std::string uri_;                                ///< libvirt URI for messages
-    std::unique_ptr<io::MqttClient> mqtt_;
-    std::unique_ptr<LibvirtConnection> conn_;
+    std::string uri_;                       ///< the libvirt URI for messages
     StateTracker tracker_;
-    std::thread libvirt_thread_;
-    std::atomic<bool> libvirt_stop_{false};
-    std::map<int, Message> window_;                  ///< handed to libmosquitto, not yet acknowledged
-    int max_qos_ = 2;                                ///< highest QoS the broker grants (learnt by the probe)
-    int reported_qos_ = 2;                           ///< the event QoS last announced on stderr
-    int qos_probe_mid_ = -1;                         ///< the probe's SUBSCRIBE, while unanswered
-    bool qos_probe_hold_ = false;                    ///< pump() waits for the probe's answer
-    bool qos_probe_refusal_logged_ = false;
-    io::EventLoop::TimerId qos_probe_timer_ = 0;
-    std::uint64_t seq_ = 0;
-    std::uint64_t published_ = 0;
-    std::uint64_t failed_ = 0;
+    LibvirtHealth health_;
+    io::EventLoop::TimerId attempt_watchdog_ = 0;
+    bool libvirt_connected_ = false;
     bool listed_once_ = false;
-    bool overflowing_ = false;
-    int libvirt_backoff_ms_ = 0;
-    std::string last_libvirt_error_;
-    std::string last_mqtt_error_;
-    bool was_connected_ = false;
-    bool inventory_dirty_ = false;
-    io::EventLoop::TimerId inventory_timer_ = 0;
-    io::EventLoop::Clock::time_point last_inventory_{};
-    bool shutting_down_ = false;
-    bool offline_sent_ = false;
+    std::string last_libvirt_error_;        ///< said once until it changes
+    std::uint64_t seq_ = 0;
+    std::optional<Delivery> delivery_;      ///< with a broker only
+    std::unique_ptr<io::MqttClient> mqtt_;
+    std::optional<QosProbe> probe_;
+    std::unique_ptr<Sink> sink_;
+    ServiceNotifier notifier_;
+    std::unique_ptr<LibvirtLink> link_;
+    Phase phase_ = Phase::Running;
     int offline_mid_ = -1;
-    bool ready_sent_ = false;
+    bool was_connected_ = false;
+    io::EventLoop::TimerId start_timer_ = 0;  ///< start_connection() pending after a CONNACK
+    std::string last_mqtt_error_;
     int exit_code_ = 0;
 };
 

@@ -149,6 +149,8 @@ TEST_CASE("topic builders escape host and VM") {
     CHECK(vme::state_topic("libvirt", "hv1", "web1") == "libvirt/hv1/web1/state");
     CHECK(vme::status_topic("libvirt", "hv1") == "libvirt/hv1/status");
     CHECK(vme::inventory_topic("libvirt", "hv1") == "libvirt/hv1/inventory");
+    CHECK(vme::qos_probe_topic("libvirt", "hv1") == "libvirt/hv1/qos-probe");
+    CHECK(vme::qos_probe_topic("a/b", "h/1") == "a/b/h%2F1/qos-probe");
     CHECK(vme::event_topic("site/a", "h/1", "x+y#z", "rtc-change") ==
           "site/a/h%2F1/x%2By%23z/event/rtc-change");
     CHECK(vme::state_topic("p", "hv1", "a\nb") == "p/hv1/a%0Ab/state");
