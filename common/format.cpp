@@ -209,6 +209,9 @@ std::string status_note(const HostStatus& status) {
     std::string note = status.version.empty() ? "" : "vm-pub " + status.version;
     if (status.dropped > 0)
         note += (note.empty() ? "" : ", ") + std::to_string(status.dropped) + " dropped";
+    if (status.online && status.libvirt == "unreachable")
+        note += (note.empty() ? "" : ", ") + std::string("libvirt unreachable") +
+                (status.libvirt_error.empty() ? "" : ": " + status.libvirt_error);
     return note.empty() ? note : "(" + note + ")";
 }
 
@@ -476,6 +479,15 @@ std::string HumanFormatter::status_line(const HostStatus& status) {
                              status.online ? "host online" : "host offline");
     const std::string note = status_note(status);
     if (!note.empty()) line += "  " + paint(kDim, sanitize(note));
+    return finish(std::move(line));
+}
+
+std::string HumanFormatter::libvirt_line(const HostStatus& status) {
+    const std::string time = status.time.empty() ? local_now_ms() : local_time_ms(status.time);
+    const bool up = status.libvirt == "connected";
+    std::string line = paint(kDim, time) + "  " + pad(sanitize(status.host), host_width_) + "  " +
+                       paint(up ? kGreen : kRed, up ? "libvirt connected" : "libvirt unreachable");
+    if (!up && !status.libvirt_error.empty()) line += "  " + paint(kDim, "(" + sanitize(status.libvirt_error) + ")");
     return finish(std::move(line));
 }
 

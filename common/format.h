@@ -79,6 +79,9 @@ public:
     /// the parentheses when the publisher dropped events. An empty time (a
     /// last will) is shown as the local time now.
     std::string status_line(const HostStatus& status);
+    /// "<time>  <host>  libvirt unreachable  (<why>)" or "... libvirt connected":
+    /// the libvirt side of an online host changed.
+    std::string libvirt_line(const HostStatus& status);
 
     /// One line for a payload that is not vm-events/1 (raw, sanitized):
     /// "<local now>  <topic>  <payload>". One trailing NUL and then one

@@ -23,14 +23,22 @@ void Delivery::enqueue_repair(Message message) {
 }
 
 Result<int> Delivery::send_now(Message message) {
-    message.qos = std::min(message.qos, max_qos_);
-    auto mid = publish_(message);
+    auto mid = hand_over(message);
     if (!mid) {
         ++failed_;
         return mid.error();
     }
-    remember(*mid, std::move(message));
+    int used = std::min(message.qos, max_qos_);
+    remember(*mid, std::move(message), used);
     return *mid;
+}
+
+Result<int> Delivery::hand_over(const Message& message) {
+    // At most what the broker grants.
+    if (message.qos <= max_qos_) return publish_(message);
+    Message lowered = message;
+    lowered.qos = max_qos_;
+    return publish_(lowered);
 }
 
 void Delivery::set_open(bool open) {
@@ -41,16 +49,15 @@ void Delivery::set_open(bool open) {
 void Delivery::pump() {
     while (open_ && window_.size() < window_limit_ && !outbox_.empty()) {
         Message m = outbox_.pop();
-        // At most what the broker grants; the window keeps the QoS actually
-        // used, which connection_lost() goes by.
-        m.qos = std::min(m.qos, max_qos_);
-        auto mid = publish_(m);
+        auto mid = hand_over(m);
         if (!mid) {
             ++failed_;
             notice_(mid.error().message);
             continue;
         }
-        remember(*mid, std::move(m));
+        // The window keeps the QoS actually used, which connection_lost() goes by.
+        int used = std::min(m.qos, max_qos_);
+        remember(*mid, std::move(m), used);
     }
     if (overflowing_ && outbox_.size() < limit_ / 2) {
         overflowing_ = false;
@@ -58,13 +65,13 @@ void Delivery::pump() {
     }
 }
 
-void Delivery::remember(int mid, Message message) {
+void Delivery::remember(int mid, Message message, int qos_used) {
     // A mid still in the window belongs to a message libmosquitto no longer
     // holds (it reuses mids only after the old one completed or was
     // discarded): the new one replaces it.
     if (auto old = by_mid_.find(mid); old != by_mid_.end()) window_.erase(old->second);
     std::uint64_t key = ++handed_over_;
-    window_.emplace(key, std::move(message));
+    window_.emplace(key, InFlight{std::move(message), qos_used});
     by_mid_[mid] = key;
 }
 
@@ -93,11 +100,11 @@ void Delivery::take_back_all() {
 void Delivery::requeue(bool qos0_only) {
     // From the newest back, each to the front: the original order stays.
     for (auto it = window_.rbegin(); it != window_.rend();) {
-        if (qos0_only && it->second.qos != 0) {
+        if (qos0_only && it->second.qos_used != 0) {
             ++it;
             continue;
         }
-        outbox_.push_front(std::move(it->second));
+        outbox_.push_front(std::move(it->second.message));
         it = std::make_reverse_iterator(window_.erase(std::next(it).base()));
     }
     // Forget the mids of what was taken back.

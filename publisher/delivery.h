@@ -77,8 +77,10 @@ public:
 private:
     /// Moves window entries (all, or QoS 0 only) back to the queue's front.
     void requeue(bool qos0_only);
+    /// Publishes `message` at min(its QoS, the ceiling).
+    Result<int> hand_over(const Message& message);
     /// Puts a handed-over message in the window under its mid.
-    void remember(int mid, Message message);
+    void remember(int mid, Message message, int qos_used);
 
     Outbox outbox_;
     PublishFn publish_;
@@ -87,7 +89,11 @@ private:
     std::size_t window_limit_;
     /// Handed over, not yet acknowledged, in hand-over order (mids are
     /// 16-bit and wrap, so they cannot give the order).
-    std::map<std::uint64_t, Message> window_;
+    struct InFlight {
+        Message message;  ///< as queued (its QoS as asked)
+        int qos_used;     ///< the QoS it was handed over at
+    };
+    std::map<std::uint64_t, InFlight> window_;
     std::unordered_map<int, std::uint64_t> by_mid_;  ///< mid -> key in window_
     std::uint64_t handed_over_ = 0;
     int max_qos_ = 2;

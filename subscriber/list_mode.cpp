@@ -115,7 +115,9 @@ std::vector<State> ListCollector::rows() const {
 std::string ListCollector::host_status(const std::string& host) const {
     auto it = statuses_.find(host);
     if (it == statuses_.end()) return "-";
-    return it->second.online ? "online" : "offline";
+    if (!it->second.online) return "offline";
+    // One word, so the column stays one field for awk and cut.
+    return it->second.libvirt == "unreachable" ? "online,libvirt-unreachable" : "online";
 }
 
 std::vector<std::string> ListCollector::table_lines() const {

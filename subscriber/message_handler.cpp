@@ -102,12 +102,17 @@ void MessageHandler::handle_status(const TopicParts& parts, std::string_view top
     }
     if (status->host != parts.host) return warn(topic, "status names another host; skipped");
     if (!config_.filter.matches_host(status->host)) return;
-    auto known = online_.find(status->host);
-    bool first = known == online_.end();
-    bool changed = first || known->second != status->online;
-    online_[status->host] = status->online;
+    auto known = hosts_.find(status->host);
+    bool first = known == hosts_.end();
+    HostView before = first ? HostView{} : known->second;
+    hosts_[status->host] = HostView{status->online, status->libvirt};
     // The first retained status is the state at start-up, not a change.
-    if (changed && !(first && retained)) sink_.on_status(*status);
+    if (first && retained) return;
+    if (first || before.online != status->online) return sink_.on_status(*status, StatusChange::Host);
+    // Libvirt's first "connected" (after a start) is no news; the rest is.
+    bool libvirt_news = status->online && before.libvirt != status->libvirt && !status->libvirt.empty() &&
+                        !(before.libvirt.empty() && status->libvirt == "connected");
+    if (libvirt_news) sink_.on_status(*status, StatusChange::Libvirt);
 }
 
 void MessageHandler::warn(std::string_view topic, std::string_view what) {

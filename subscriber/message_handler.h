@@ -23,8 +23,10 @@ public:
     virtual ~MessageSink() = default;
     /// An event that is consistent with its topic and passes the filter.
     virtual void on_event(const Event& event) = 0;
-    /// A host went online or offline (not the first retained status seen).
-    virtual void on_status(const HostStatus& status) = 0;
+    /// A host went online or offline, or its libvirt became unreachable or
+    /// came back (not the first retained status seen; not libvirt's first
+    /// "connected").
+    virtual void on_status(const HostStatus& status, StatusChange change) = 0;
     /// A message that is not a vm-events/1 event or status (only with -t).
     virtual void on_foreign(std::string_view topic, std::string_view payload) = 0;
 };
@@ -72,7 +74,12 @@ private:
     Diagnostics& diag_;
     MessageSink& sink_;
     SeqTracker seq_;
-    std::map<std::string, bool> online_;  ///< last status seen per host
+    /// What the last status of a host said.
+    struct HostView {
+        bool online = false;
+        std::string libvirt;  ///< "", "connected", "unreachable"
+    };
+    std::map<std::string, HostView> hosts_;
 };
 
 /// `text` sanitized and cut, for a warning line.

@@ -32,9 +32,9 @@ bool EventPrinter::event(const Event& event) {
     return false;
 }
 
-bool EventPrinter::status(const HostStatus& status) {
+bool EventPrinter::status(const HostStatus& status, StatusChange change) {
     if (mode_ != OutputMode::Human) return !out_.broken();
-    return out_.write_line(human_.status_line(status));
+    return out_.write_line(change == StatusChange::Host ? human_.status_line(status) : human_.libvirt_line(status));
 }
 
 bool EventPrinter::raw(std::string_view topic, std::string_view payload) {

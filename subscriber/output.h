@@ -19,6 +19,12 @@ namespace vme::sub {
 using io::Diagnostics;
 using io::LineWriter;
 
+/// What changed in a host's status.
+enum class StatusChange {
+    Host,     ///< the host went online or offline
+    Libvirt,  ///< the host stayed online; its libvirt became unreachable or is back
+};
+
 /// Renders events for stdout in the chosen mode and writes them.
 class EventPrinter {
 public:
@@ -30,8 +36,9 @@ public:
     bool event(const Event& event);
 
     /// Prints a host status change (human mode only; other modes print
-    /// only events). False when stdout is gone.
-    bool status(const HostStatus& status);
+    /// only events): online/offline, or libvirt unreachable/back. False
+    /// when stdout is gone.
+    bool status(const HostStatus& status, StatusChange change);
 
     /// Prints a payload that is not vm-events/1, sanitized and cut to a
     /// sane length (human mode only). False when stdout is gone.

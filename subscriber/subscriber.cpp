@@ -235,8 +235,8 @@ void Subscriber::finish_when_done() {
     if (count_reached_ && (!exec_ || exec_->idle())) finish(kExitOk);
 }
 
-void Subscriber::on_status(const HostStatus& status) {
-    if (options_.print_events && !printer_.status(status)) finish(kExitOk);
+void Subscriber::on_status(const HostStatus& status, StatusChange change) {
+    if (options_.print_events && !printer_.status(status, change)) finish(kExitOk);
 }
 
 void Subscriber::on_foreign(std::string_view topic, std::string_view payload) {

@@ -47,7 +47,7 @@ public:
 
     // MessageSink
     void on_event(const Event& event) override;
-    void on_status(const HostStatus& status) override;
+    void on_status(const HostStatus& status, StatusChange change) override;
     void on_foreign(std::string_view topic, std::string_view payload) override;
 
 private:

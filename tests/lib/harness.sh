@@ -156,7 +156,14 @@ start_keeper() {
   stdbuf -oL virsh -q -c "$LIBVIRT_URI" event --all --loop >>"$H_DIR/libvirt-events.log" 2>&1 &
   KEEPER_PID=$!
   track "$KEEPER_PID"
-  sleep 0.2
+  # Until it holds its connection, a client that disconnects takes the test
+  # driver's state with it: wait for libvirtd to list a client.
+  wait_for 10 keeper_connected || fail "virsh event did not connect to libvirtd"
+}
+
+keeper_connected() {
+  [ "$(virt-admin -q -c "libvirtd:///system?socket=$H_DIR/libvirt/libvirt-admin-sock" \
+        srv-clients-list libvirtd 2>/dev/null | grep -c '[0-9]')" -ge 1 ]
 }
 
 kill9_libvirtd() {
