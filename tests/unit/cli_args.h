@@ -1,8 +1,12 @@
-// Helpers for the option-parsing tests: an argv built from strings, a
-// scratch directory, and an environment variable set for one test.
+// Helpers for the tests of the tools' parts: an argv built from strings, a
+// scratch directory, an environment variable set for one test, and a file
+// descriptor (stderr) captured for one test.
 #pragma once
 
 #include <doctest/doctest.h>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -82,6 +86,49 @@ public:
 private:
     const char* name_;
     std::optional<std::string> old_;
+};
+
+}  // namespace vme::test
+
+namespace vme::test {
+
+/// Captures what is written to file descriptor `fd` (stderr, for the
+/// "vm-sub: ..." diagnostics) while it lives: `fd` is pointed at a pipe and
+/// put back by text() or the destructor. Holds up to a pipe's 64 KiB.
+class CapturedFd {
+public:
+    explicit CapturedFd(int fd) : fd_(fd), saved_(::dup(fd)) {
+        REQUIRE(saved_ >= 0);
+        REQUIRE(::pipe2(pipe_, O_CLOEXEC | O_NONBLOCK) == 0);
+        REQUIRE(::dup2(pipe_[1], fd_) == fd_);
+    }
+    ~CapturedFd() { restore(); }
+    CapturedFd(const CapturedFd&) = delete;
+    CapturedFd& operator=(const CapturedFd&) = delete;
+
+    /// Everything written so far; the descriptor is back to what it was.
+    std::string text() {
+        restore();
+        return captured_;
+    }
+
+private:
+    void restore() {
+        if (saved_ < 0) return;
+        ::dup2(saved_, fd_);
+        ::close(saved_);
+        saved_ = -1;
+        ::close(pipe_[1]);
+        char buf[4096];
+        ssize_t n;
+        while ((n = ::read(pipe_[0], buf, sizeof buf)) > 0) captured_.append(buf, static_cast<std::size_t>(n));
+        ::close(pipe_[0]);
+    }
+
+    int fd_;
+    int saved_;
+    int pipe_[2] = {-1, -1};
+    std::string captured_;
 };
 
 }  // namespace vme::test
