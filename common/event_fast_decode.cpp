@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "event_fields.h"
 #include "sanitize.h"
 #include "strict_json.h"
 
@@ -13,35 +14,58 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-/// Where the next value goes: one slot per standard key.
-enum Slot : unsigned {
-    kNone, kSchemaKey, kSeq, kBoot, kTime, kHost, kUri, kDomain, kKind, kEvent, kDetail,
-    kEventCode, kDetailCode, kText, kSynthetic, kName, kUuid, kId, kSlotCount
-};
+using wire::Type;
+
+/// Which standard key the next value belongs to: a row of
+/// wire::kEventFields (0..kTop-1) or of wire::kDomainFields (kTop..).
+/// Each slot has a bit in the mask of keys seen.
+using Slot = unsigned;
+constexpr Slot kTop = wire::kEventFields.size();
+constexpr Slot kSlotCount = kTop + wire::kDomainFields.size();
+constexpr Slot kNone = kSlotCount;
 static_assert(kSlotCount <= 32, "slots are tracked in a 32-bit mask");
 
-/// Keys that must be there, as a mask of slots.
-constexpr std::uint32_t kRequired = 1u << kSchemaKey | 1u << kSeq | 1u << kBoot | 1u << kTime | 1u << kHost |
-                                    1u << kDomain | 1u << kKind | 1u << kEvent | 1u << kName;
+/// The required keys, as a mask of slots.
+constexpr std::uint32_t required_mask() {
+    std::uint32_t mask = 0;
+    for (Slot i = 0; i < kTop; ++i)
+        if (wire::kEventFields[i].need == wire::Need::kRequired) mask |= 1u << i;
+    for (Slot i = 0; i < wire::kDomainFields.size(); ++i)
+        if (wire::kDomainFields[i].need == wire::Need::kRequired) mask |= 1u << (kTop + i);
+    return mask;
+}
+constexpr std::uint32_t kRequired = required_mask();
 
-struct KeySlot {
-    std::string_view key;
-    Slot slot;
-};
+/// The index of `key` in `table`, or `none`.
+template <typename S, std::size_t N>
+Slot find_slot(const std::array<wire::Field<S>, N>& table, std::string_view key, Slot none) {
+    for (Slot i = 0; i < N; ++i)
+        if (table[i].key == key) return i;
+    return none;
+}
 
-constexpr KeySlot kTopKeys[] = {
-    {"schema", kSchemaKey}, {"seq", kSeq},         {"boot", kBoot},           {"time", kTime},
-    {"host", kHost},     {"uri", kUri},         {"domain", kDomain},       {"kind", kKind},
-    {"event", kEvent},   {"detail", kDetail},   {"event_code", kEventCode}, {"detail_code", kDetailCode},
-    {"text", kText},     {"synthetic", kSynthetic},
-};
-constexpr KeySlot kDomainKeys[] = {{"name", kName}, {"uuid", kUuid}, {"id", kId}};
+/// Stores a string value in the member of `row`, if it is a text key;
+/// the schema key only checks it. False: not a string key, or a wrong schema.
+template <typename S>
+bool put_string(S& s, const wire::Field<S>& row, std::string& value) {
+    if (row.type == Type::kText) {
+        s.*row.member.text = std::move(value);
+        return true;
+    }
+    return row.type == Type::kSchema && value == kSchema;
+}
 
-template <std::size_t N>
-Slot find_slot(const KeySlot (&table)[N], std::string_view key) {
-    for (const auto& entry : table)
-        if (entry.key == key) return entry.slot;
-    return kNone;
+/// Stores an unsigned value in the member of `row`, if its type takes one
+/// that big. False otherwise.
+template <typename S>
+bool put_unsigned(S& s, const wire::Field<S>& row, std::uint64_t value) {
+    if (row.type == Type::kUnsigned) {
+        s.*row.member.count = value;
+        return true;
+    }
+    if ((row.type != Type::kCode && row.type != Type::kDomainId) || value > INT_MAX) return false;
+    s.*row.member.number = static_cast<int>(value);
+    return true;
 }
 
 /// nlohmann SAX handler: fills an Event; returns false (stop) at the first
@@ -52,11 +76,16 @@ class EventSax {
 public:
     EventSax(Event& event, std::string_view payload) : event_(event), payload_(payload) {}
 
-    bool null() { return field_ ? forward(field_->null()) : take_id(-1); }
+    bool null() {
+        if (field_) return forward(field_->null());
+        if (slot_ < kTop || slot_ == kNone || domain_row().type != Type::kDomainId) return false;
+        event_.domain.*domain_row().member.number = -1;
+        return done();
+    }
     bool boolean(bool value) {
         if (field_) return forward(field_->boolean(value));
-        if (slot_ != kSynthetic) return false;
-        event_.synthetic = value;
+        if (slot_ >= kTop || top_row().type != Type::kFlag) return false;
+        event_.*top_row().member.flag = value;
         return done();
     }
     bool number_integer(Json::number_integer_t value) {
@@ -75,7 +104,7 @@ public:
 
     bool start_object(std::size_t n) {
         if (field_) return forward(field_->start_object(n));
-        if (depth_ == 0 || (depth_ == 1 && slot_ == kDomain)) {
+        if (depth_ == 0 || (depth_ == 1 && slot_ < kTop && top_row().type == Type::kDomain)) {
             ++depth_;
             slot_ = kNone;
             return true;
@@ -92,7 +121,8 @@ public:
 
     bool key(std::string& key) {
         if (field_) return forward(field_->key(key));
-        slot_ = depth_ == 1 ? find_slot(kTopKeys, key) : find_slot(kDomainKeys, key);
+        slot_ = depth_ == 1 ? find_slot(wire::kEventFields, key, kNone)
+                            : kTop + find_slot(wire::kDomainFields, key, kNone - kTop);
         if (slot_ == kNone) return depth_ == 1 && start_field(key);
         const std::uint32_t bit = 1u << slot_;
         if ((seen_ & bit) != 0) return false;  // repeated
@@ -128,48 +158,22 @@ private:
         return true;
     }
 
-    bool take_string(std::string& value) {
-        std::string* target = text_slot();
-        if (target != nullptr) {
-            *target = std::move(value);
-            return done();
-        }
-        return slot_ == kSchemaKey && value == kSchema && done();
-    }
+    /// The rows of the current slot (a top-level one, or one of "domain").
+    const wire::Field<Event>& top_row() const { return wire::kEventFields[slot_]; }
+    const wire::Field<DomainRef>& domain_row() const { return wire::kDomainFields[slot_ - kTop]; }
 
-    std::string* text_slot() {
-        switch (slot_) {
-        case kBoot: return &event_.boot;
-        case kTime: return &event_.time;
-        case kHost: return &event_.host;
-        case kUri: return &event_.uri;
-        case kKind: return &event_.kind;
-        case kEvent: return &event_.event;
-        case kDetail: return &event_.detail;
-        case kText: return &event_.text;
-        case kName: return &event_.domain.name;
-        case kUuid: return &event_.domain.uuid;
-        default: return nullptr;
-        }
+    bool take_string(std::string& value) {
+        if (slot_ == kNone) return false;
+        const bool ok = slot_ < kTop ? put_string(event_, top_row(), value)
+                                     : put_string(event_.domain, domain_row(), value);
+        return ok && done();
     }
 
     bool take_number(std::uint64_t value) {
-        if (slot_ == kSeq) {
-            event_.seq = value;
-            return done();
-        }
-        if (value > INT_MAX) return false;
-        const int small = static_cast<int>(value);
-        if (slot_ == kEventCode) event_.event_code = small;
-        else if (slot_ == kDetailCode) event_.detail_code = small;
-        else return take_id(small);
-        return done();
-    }
-
-    bool take_id(int id) {
-        if (slot_ != kId) return false;
-        event_.domain.id = id;
-        return done();
+        if (slot_ == kNone) return false;
+        const bool ok = slot_ < kTop ? put_unsigned(event_, top_row(), value)
+                                     : put_unsigned(event_.domain, domain_row(), value);
+        return ok && done();
     }
 
     Event& event_;

@@ -7,6 +7,8 @@
 // error, and a standard key of an unexpected type) is left to the
 // document-based decoder, which produces the same Event or the precise
 // error message; tests and the fuzz target check that the two agree.
+// Which keys are standard, their types and members come from the one
+// table in event_fields.h, as for the document decoder and the encoder.
 #pragma once
 
 #include <optional>

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "event_fields.h"
 #include "sanitize.h"
 
 namespace vme {
@@ -225,52 +226,87 @@ std::string optional_number(int value) {
     return value == -1 ? std::string() : std::to_string(value);
 }
 
-/// A fixed template field and how to render it.
-struct FieldGetter {
-    std::string_view name;
-    Getter get;
-};
+/// A key of the wire tables as a template shows it: a string sanitized,
+/// a number in decimal (an absent code or id as ""), a flag as true/false.
+template <typename S>
+std::string shown_value(const S& s, const wire::Field<S>& row) {
+    using wire::Type;
+    const auto& m = row.member;
+    switch (row.type) {
+    case Type::kText: return sanitize(s.*m.text);
+    case Type::kUnsigned: return std::to_string(s.*m.count);
+    case Type::kCode:
+    case Type::kDomainId: return optional_number(s.*m.number);
+    case Type::kFlag: return s.*m.flag ? "true" : "false";
+    case Type::kSchema:
+    case Type::kDomain: break;  // not template fields (see well_formed)
+    }
+    return {};
+}
 
-// The order here is the documentation order of field_names().
-constexpr std::array<FieldGetter, 17> kGetters = {{
-    {"time", [](const Event& e) { return sanitize(e.time); }},
-    {"localtime", [](const Event& e) { return local_time_ms(e.time); }},
-    {"host", [](const Event& e) { return sanitize(e.host); }},
-    {"domain", [](const Event& e) { return sanitize(e.domain.name); }},
-    {"uuid", [](const Event& e) { return sanitize(e.domain.uuid); }},
-    {"id", [](const Event& e) { return optional_number(e.domain.id); }},
-    {"kind", [](const Event& e) { return sanitize(e.kind); }},
-    {"event", [](const Event& e) { return sanitize(e.event); }},
-    {"detail", [](const Event& e) { return sanitize(e.detail); }},
-    {"text", [](const Event& e) { return sanitize(e.text); }},
-    {"seq", [](const Event& e) { return std::to_string(e.seq); }},
-    {"boot", [](const Event& e) { return sanitize(e.boot); }},
-    {"uri", [](const Event& e) { return sanitize(e.uri); }},
-    {"synthetic", [](const Event& e) { return std::string(e.synthetic ? "true" : "false"); }},
-    {"event_code", [](const Event& e) { return optional_number(e.event_code); }},
-    {"detail_code", [](const Event& e) { return optional_number(e.detail_code); }},
-    {"json", [](const Event& e) { return json_for_terminal(encode_event(e)); }},
-}};
+/// A field of templates only (no key of its own on the wire).
+struct TemplateOnlyField {
+    std::string_view name;
+    int rank;    ///< place in field_names(), shared with wire::Shown::rank
+    Getter get;  ///< nullptr for "fields.NAME" (see kind_field)
+};
 
 constexpr std::string_view kFieldsPrefix = "fields.";
 
-constexpr std::array<std::string_view, 18> kFieldNames = {
-    "time", "localtime", "host",      "domain",     "uuid",        "id",
-    "kind", "event",     "detail",    "text",       "seq",         "boot",
-    "uri",  "synthetic", "event_code", "detail_code", "json",      "fields.NAME",
-};
+constexpr std::array<TemplateOnlyField, 3> kTemplateOnly = {{
+    {"localtime", 1, [](const Event& e) { return local_time_ms(e.time); }},
+    {"json", 16, [](const Event& e) { return json_for_terminal(encode_event(e)); }},
+    {"fields.NAME", 17, nullptr},
+}};
 
-/// The getter of a fixed field name, or nullptr.
+/// How many rows of `table` are template fields.
+template <typename S, std::size_t N>
+constexpr std::size_t shown_count(const std::array<wire::Field<S>, N>& table) {
+    return static_cast<std::size_t>(
+        std::count_if(table.begin(), table.end(), [](const auto& row) { return !row.shown.name.empty(); }));
+}
+
+/// Puts the template names of `table` at their ranks in `names`.
+template <typename S, std::size_t N, std::size_t M>
+constexpr void place_names(const std::array<wire::Field<S>, N>& table, std::array<std::string_view, M>& names) {
+    for (const auto& row : table)
+        if (!row.shown.name.empty()) names.at(static_cast<std::size_t>(row.shown.rank)) = row.shown.name;
+}
+
+/// Every template field name in documentation order: the shown keys of
+/// the wire tables and the template-only fields, each at its rank.
+constexpr auto kFieldNames = [] {
+    std::array<std::string_view, shown_count(wire::kEventFields) + shown_count(wire::kDomainFields) +
+                                     kTemplateOnly.size()>
+        names{};
+    place_names(wire::kEventFields, names);
+    place_names(wire::kDomainFields, names);
+    for (const auto& field : kTemplateOnly) names.at(static_cast<std::size_t>(field.rank)) = field.name;
+    return names;
+}();
+static_assert(std::none_of(kFieldNames.begin(), kFieldNames.end(), [](std::string_view n) { return n.empty(); }),
+              "template ranks are 0..N-1, each used once");
+
+/// The row of `table` shown in templates as `name`, or nullptr.
+template <typename S, std::size_t N>
+const wire::Field<S>* shown_row(const std::array<wire::Field<S>, N>& table, std::string_view name) {
+    for (const auto& row : table)
+        if (!row.shown.name.empty() && row.shown.name == name) return &row;
+    return nullptr;
+}
+
+/// The getter of a template-only field, or nullptr.
 Getter find_getter(std::string_view name) {
-    for (const auto& g : kGetters)
-        if (g.name == name) return g.get;
+    for (const auto& field : kTemplateOnly)
+        if (field.name == name) return field.get;
     return nullptr;
 }
 
 /// True when `name` may appear between braces in a template.
 bool known_field(std::string_view name) {
     if (name.starts_with(kFieldsPrefix)) return name.size() > kFieldsPrefix.size();
-    return find_getter(name) != nullptr;
+    return shown_row(wire::kEventFields, name) != nullptr || shown_row(wire::kDomainFields, name) != nullptr ||
+           find_getter(name) != nullptr;
 }
 
 /// A kind-specific field: a string sanitized, any other value as compact
@@ -287,6 +323,8 @@ std::string kind_field(const Event& event, std::string_view name) {
 /// The rendered value of a field known_field() accepted.
 std::string field_value(const Event& event, std::string_view name) {
     if (name.starts_with(kFieldsPrefix)) return kind_field(event, name.substr(kFieldsPrefix.size()));
+    if (const auto* row = shown_row(wire::kEventFields, name)) return shown_value(event, *row);
+    if (const auto* row = shown_row(wire::kDomainFields, name)) return shown_value(event.domain, *row);
     const Getter get = find_getter(name);
     return get ? get(event) : std::string();
 }

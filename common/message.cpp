@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "event_fast_decode.h"
+#include "event_fields.h"
 #include "json_writer.h"
 #include "strict_json.h"
 #include "sanitize.h"
@@ -25,42 +26,60 @@ using Json = nlohmann::ordered_json;
 /// the token it choked on, which can be the whole payload).
 constexpr std::size_t kMaxQuoted = 160;
 
-/// The keys encode_event writes itself; any other top-level key of an
-/// event is a kind-specific field and lives in Event::fields.
-constexpr std::array<std::string_view, 14> kEventKeys{
-    "schema", "seq", "boot", "time", "host", "uri", "domain",
-    "kind", "event", "detail", "event_code", "detail_code", "text", "synthetic"};
-
-bool is_event_key(std::string_view key) {
-    for (const auto standard : kEventKeys)
-        if (key == standard) return true;
-    return false;
-}
+using wire::Need;
+using wire::is_event_key;
 
 // ---------------------------------------------------------------- encoding
 
-/// The domain's members: name, uuid when known, id (null for an inactive
-/// VM: -1 or any negative value).
-void put_domain(JsonObjectWriter& out, const DomainRef& domain) {
-    out.text("name", domain.name);
-    out.text_if_set("uuid", domain.uuid);
-    if (domain.id < 0)
-        out.null("id");
-    else
-        out.number("id", domain.id);
+/// Writes the keys of `table` for `s` in table order, each as its type
+/// says (see wire::Type): optional ones left out when unset.
+template <typename S, std::size_t N>
+void put_fields(JsonObjectWriter& out, const S& s, const std::array<wire::Field<S>, N>& table) {
+    using wire::Type;
+    for (const auto& row : table) {
+        const auto& m = row.member;
+        switch (row.type) {
+        case Type::kSchema: out.text(row.key, kSchema); break;
+        case Type::kUnsigned: out.unsigned_number(row.key, s.*m.count); break;
+        case Type::kText:
+            if (row.need == Need::kRequired)
+                out.text(row.key, s.*m.text);
+            else
+                out.text_if_set(row.key, s.*m.text);
+            break;
+        case Type::kCode:
+            if (s.*m.number >= 0) out.number(row.key, s.*m.number);
+            break;
+        case Type::kFlag:
+            if (s.*m.flag) out.flag(row.key, true);
+            break;
+        case Type::kDomain: {
+            JsonObjectWriter domain;
+            put_fields(domain, s.*m.domain, wire::kDomainFields);
+            out.raw(row.key, std::move(domain).finish());
+            break;
+        }
+        case Type::kDomainId:
+            if (s.*m.number < 0)
+                out.null(row.key);  // an inactive VM (-1, or any negative value)
+            else
+                out.number(row.key, s.*m.number);
+            break;
+        }
+    }
 }
 
-/// The "domain" object of events and states.
+/// The "domain" object of states.
 std::string domain_object(const DomainRef& domain) {
     JsonObjectWriter out;
-    put_domain(out, domain);
+    put_fields(out, domain, wire::kDomainFields);
     return std::move(out).finish();
 }
 
 /// One object of an inventory's "domains" array.
 std::string inventory_line(const InventoryEntry& entry) {
     JsonObjectWriter out;
-    put_domain(out, entry.domain);
+    put_fields(out, entry.domain, wire::kDomainFields);
     out.text("state", entry.state);
     out.text_if_set("reason", entry.reason);
     return std::move(out).finish();
@@ -119,8 +138,6 @@ Result<Json> parse_checked(std::string_view payload) {
 
 // ---------------------------------------------------------------- decoding
 
-enum class Need { Required, Optional };
-
 /// An unsigned JSON integer that fits an int (libvirt codes and ids).
 bool is_small_unsigned(const Json& value) {
     return value.is_number_unsigned() && value.get<std::uint64_t>() <= INT_MAX;
@@ -134,14 +151,14 @@ public:
     FieldReader(const Json& object, std::string path) : object_(object), path_(std::move(path)) {}
 
     /// The value at `key`, or nullptr when absent (an error if Required).
-    const Json* find(const char* key, Need need) {
+    const Json* find(std::string_view key, Need need) {
         const auto it = object_.find(key);
         if (it != object_.end()) return &*it;
-        if (need == Need::Required) fail_raw("missing required field \"" + name(key) + "\"");
+        if (need == Need::kRequired) fail_raw("missing required field \"" + name(key) + "\"");
         return nullptr;
     }
 
-    std::string text(const char* key, Need need) {
+    std::string text(std::string_view key, Need need) {
         const Json* value = find(key, need);
         if (value == nullptr) return {};
         if (value->is_string()) return value->get<std::string>();
@@ -149,7 +166,7 @@ public:
         return {};
     }
 
-    std::uint64_t count(const char* key, Need need) {
+    std::uint64_t count(std::string_view key, Need need) {
         const Json* value = find(key, need);
         if (value == nullptr) return 0;
         if (value->is_number_unsigned()) return value->get<std::uint64_t>();
@@ -158,7 +175,7 @@ public:
     }
 
     /// A non-negative int; `absent` when the key is missing.
-    int code(const char* key, Need need, int absent) {
+    int code(std::string_view key, Need need, int absent) {
         const Json* value = find(key, need);
         if (value == nullptr) return absent;
         if (is_small_unsigned(*value)) return static_cast<int>(value->get<std::uint64_t>());
@@ -166,8 +183,8 @@ public:
         return absent;
     }
 
-    bool flag(const char* key, bool absent) {
-        const Json* value = find(key, Need::Optional);
+    bool flag(std::string_view key, bool absent) {
+        const Json* value = find(key, Need::kOptional);
         if (value == nullptr) return absent;
         if (value->is_boolean()) return value->get<bool>();
         fail(key, "expected true or false");
@@ -175,8 +192,8 @@ public:
     }
 
     /// A domain id: null or missing -> -1, else a non-negative int.
-    int domain_id(const char* key) {
-        const Json* value = find(key, Need::Optional);
+    int domain_id(std::string_view key) {
+        const Json* value = find(key, Need::kOptional);
         if (value == nullptr || value->is_null()) return -1;
         if (is_small_unsigned(*value)) return static_cast<int>(value->get<std::uint64_t>());
         fail(key, "expected null or a non-negative integer");
@@ -184,8 +201,8 @@ public:
     }
 
     /// A required string that must equal `expected` (schema, type).
-    void expect(const char* key, std::string_view expected) {
-        const Json* value = find(key, Need::Required);
+    void expect(std::string_view key, std::string_view expected) {
+        const Json* value = find(key, Need::kRequired);
         if (value == nullptr) return;
         if (value->is_string() && value->get_ref<const std::string&>() == expected) return;
         const std::string got = value->is_string()
@@ -195,8 +212,8 @@ public:
     }
 
     /// The object at `key`, or nullptr (missing or of another type).
-    const Json* object(const char* key, Need need) { return typed(key, need, &Json::is_object, "an object"); }
-    const Json* array(const char* key, Need need) { return typed(key, need, &Json::is_array, "an array"); }
+    const Json* object(std::string_view key, Need need) { return typed(key, need, &Json::is_object, "an object"); }
+    const Json* array(std::string_view key, Need need) { return typed(key, need, &Json::is_array, "an array"); }
 
     void fail(std::string_view key, const std::string& why) {
         fail_raw("field \"" + name(key) + "\": " + why);
@@ -213,7 +230,7 @@ public:
     }
 
 private:
-    const Json* typed(const char* key, Need need, bool (Json::*is)() const noexcept,
+    const Json* typed(std::string_view key, Need need, bool (Json::*is)() const noexcept,
                       const char* what) {
         const Json* value = find(key, need);
         if (value == nullptr) return nullptr;
@@ -231,15 +248,34 @@ private:
     std::optional<Error> error_;
 };
 
-/// The domain object at "domain" of `outer` (name required).
-DomainRef read_domain(FieldReader& outer) {
+/// The domain object at `key` of `outer` (see wire::kDomainFields).
+DomainRef read_domain(FieldReader& outer, std::string_view key);
+
+/// Reads the keys of `table` from `f` into `s` in table order, each as its
+/// type says (see wire::Type); the first problem stays in `f`.
+template <typename S, std::size_t N>
+void read_fields(FieldReader& f, S& s, const std::array<wire::Field<S>, N>& table) {
+    using wire::Type;
+    for (const auto& row : table) {
+        const auto& m = row.member;
+        switch (row.type) {
+        case Type::kSchema: f.expect(row.key, kSchema); break;
+        case Type::kUnsigned: s.*m.count = f.count(row.key, row.need); break;
+        case Type::kText: s.*m.text = f.text(row.key, row.need); break;
+        case Type::kCode: s.*m.number = f.code(row.key, row.need, -1); break;
+        case Type::kFlag: s.*m.flag = f.flag(row.key, false); break;
+        case Type::kDomain: s.*m.domain = read_domain(f, row.key); break;
+        case Type::kDomainId: s.*m.number = f.domain_id(row.key); break;
+        }
+    }
+}
+
+DomainRef read_domain(FieldReader& outer, std::string_view key) {
     DomainRef domain;
-    const Json* json = outer.object("domain", Need::Required);
+    const Json* json = outer.object(key, Need::kRequired);
     if (json == nullptr) return domain;
-    FieldReader in(*json, outer.name("domain"));
-    domain.name = in.text("name", Need::Required);
-    domain.uuid = in.text("uuid", Need::Optional);
-    domain.id = in.domain_id("id");
+    FieldReader in(*json, outer.name(key));
+    read_fields(in, domain, wire::kDomainFields);
     outer.adopt(in);
     return domain;
 }
@@ -274,11 +310,9 @@ InventoryEntry read_inventory_entry(const Json& json, FieldReader& outer, std::s
         return entry;
     }
     FieldReader in(json, outer.name(key));
-    entry.domain.name = in.text("name", Need::Required);
-    entry.domain.uuid = in.text("uuid", Need::Optional);
-    entry.domain.id = in.domain_id("id");
-    entry.state = in.text("state", Need::Required);
-    entry.reason = in.text("reason", Need::Optional);
+    read_fields(in, entry.domain, wire::kDomainFields);
+    entry.state = in.text("state", Need::kRequired);
+    entry.reason = in.text("reason", Need::kOptional);
     outer.adopt(in);
     return entry;
 }
@@ -289,20 +323,7 @@ InventoryEntry read_inventory_entry(const Json& json, FieldReader& outer, std::s
 
 std::string encode_event(const Event& event) {
     JsonObjectWriter out;
-    out.text("schema", kSchema);
-    out.unsigned_number("seq", event.seq);
-    out.text("boot", event.boot);
-    out.text("time", event.time);
-    out.text("host", event.host);
-    out.text_if_set("uri", event.uri);
-    out.raw("domain", domain_object(event.domain));
-    out.text("kind", event.kind);
-    out.text("event", event.event);
-    out.text_if_set("detail", event.detail);
-    if (event.event_code >= 0) out.number("event_code", event.event_code);
-    if (event.detail_code >= 0) out.number("detail_code", event.detail_code);
-    out.text_if_set("text", event.text);
-    if (event.synthetic) out.flag("synthetic", true);
+    put_fields(out, event, wire::kEventFields);
     merge_fields(out, event.fields);
     return std::move(out).finish();
 }
@@ -373,21 +394,8 @@ Result<Event> decode_event_document(std::string_view payload) {
     auto json = parse_object(payload);
     if (!json) return json.error();
     FieldReader f(*json, "");
-    f.expect("schema", kSchema);
     Event event;
-    event.seq = f.count("seq", Need::Required);
-    event.boot = f.text("boot", Need::Required);
-    event.time = f.text("time", Need::Required);
-    event.host = f.text("host", Need::Required);
-    event.uri = f.text("uri", Need::Optional);
-    event.domain = read_domain(f);
-    event.kind = f.text("kind", Need::Required);
-    event.event = f.text("event", Need::Required);
-    event.detail = f.text("detail", Need::Optional);
-    event.event_code = f.code("event_code", Need::Optional, -1);
-    event.detail_code = f.code("detail_code", Need::Optional, -1);
-    event.text = f.text("text", Need::Optional);
-    event.synthetic = f.flag("synthetic", false);
+    read_fields(f, event, wire::kEventFields);
     event.fields = extra_fields(*json);
     return finish(f, std::move(event));
 }
@@ -399,15 +407,15 @@ Result<State> decode_state(std::string_view payload) {
     f.expect("schema", kSchema);
     f.expect("type", "state");
     State state;
-    state.time = f.text("time", Need::Optional);
-    state.host = f.text("host", Need::Required);
-    state.domain = read_domain(f);
-    state.state = f.text("state", Need::Required);
-    state.reason = f.text("reason", Need::Optional);
-    state.state_code = f.code("state_code", Need::Optional, 0);
-    state.reason_code = f.code("reason_code", Need::Optional, 0);
+    state.time = f.text("time", Need::kOptional);
+    state.host = f.text("host", Need::kRequired);
+    state.domain = read_domain(f, "domain");
+    state.state = f.text("state", Need::kRequired);
+    state.reason = f.text("reason", Need::kOptional);
+    state.state_code = f.code("state_code", Need::kOptional, 0);
+    state.reason_code = f.code("reason_code", Need::kOptional, 0);
     state.persistent = f.flag("persistent", true);
-    state.boot = f.text("boot", Need::Optional);
+    state.boot = f.text("boot", Need::kOptional);
     return finish(f, std::move(state));
 }
 
@@ -418,24 +426,24 @@ Result<HostStatus> decode_status(std::string_view payload) {
     f.expect("schema", kSchema);
     f.expect("type", "status");
     HostStatus status;
-    const std::string word = f.text("status", Need::Required);
+    const std::string word = f.text("status", Need::kRequired);
     if (!f.error() && word != "online" && word != "offline")
         f.fail("status", "expected \"online\" or \"offline\", got \"" +
                              shorten(sanitize(word), kMaxQuoted) + "\"");
     status.online = word == "online";
-    status.time = f.text("time", Need::Optional);
-    status.host = f.text("host", Need::Required);
-    status.version = f.text("version", Need::Optional);
-    status.boot = f.text("boot", Need::Optional);
-    status.dropped = f.count("dropped", Need::Optional);
-    status.uri = f.text("uri", Need::Optional);
-    status.libvirt = f.text("libvirt", Need::Optional);
+    status.time = f.text("time", Need::kOptional);
+    status.host = f.text("host", Need::kRequired);
+    status.version = f.text("version", Need::kOptional);
+    status.boot = f.text("boot", Need::kOptional);
+    status.dropped = f.count("dropped", Need::kOptional);
+    status.uri = f.text("uri", Need::kOptional);
+    status.libvirt = f.text("libvirt", Need::kOptional);
     if (!f.error() && !status.libvirt.empty() && status.libvirt != "connected" && status.libvirt != "unreachable")
         f.fail("libvirt", "expected \"connected\" or \"unreachable\", got \"" +
                               shorten(sanitize(status.libvirt), kMaxQuoted) + "\"");
-    status.libvirt_since = f.text("libvirt_since", Need::Optional);
-    status.libvirt_error = f.text("libvirt_error", Need::Optional);
-    status.callback_errors = f.count("callback_errors", Need::Optional);
+    status.libvirt_since = f.text("libvirt_since", Need::kOptional);
+    status.libvirt_error = f.text("libvirt_error", Need::kOptional);
+    status.callback_errors = f.count("callback_errors", Need::kOptional);
     return finish(f, std::move(status));
 }
 
@@ -445,10 +453,10 @@ Result<std::vector<InventoryEntry>> decode_inventory(std::string_view payload) {
     FieldReader f(*json, "");
     f.expect("schema", kSchema);
     f.expect("type", "inventory");
-    f.text("time", Need::Optional);
-    f.text("host", Need::Required);
+    f.text("time", Need::kOptional);
+    f.text("host", Need::kRequired);
     std::vector<InventoryEntry> entries;
-    if (const Json* domains = f.array("domains", Need::Required)) {
+    if (const Json* domains = f.array("domains", Need::kRequired)) {
         for (std::size_t i = 0; i < domains->size(); ++i)
             entries.push_back(read_inventory_entry((*domains)[i], f, i));
     }

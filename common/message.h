@@ -96,9 +96,11 @@ struct InventoryEntry {
     std::string reason;
 };
 
-/// Compact one-line JSON with keys in the documented order:
-/// schema, seq, boot, time, host, uri, domain{name,uuid,id}, kind, event,
-/// detail, event_code, detail_code, text, [synthetic], then `fields` merged in.
+/// Compact one-line JSON with keys in the documented order (the rows of
+/// wire::kEventFields in common/event_fields.h, which also drive both
+/// decoders): schema, seq, boot, time, host, uri, domain{name,uuid,id},
+/// kind, event, detail, event_code, detail_code, text, [synthetic], then
+/// `fields` merged in.
 /// Invalid UTF-8 in any string is replaced (U+FFFD), never thrown.
 /// Rule for every encode_*: required keys are always written, optional
 /// strings (uri, domain.uuid, detail, text; state time/reason/boot; status

@@ -6,21 +6,21 @@
 
 namespace vme::sub {
 
-bool use_color(ColorMode mode) {
+bool use_color(ColorMode mode, int fd) {
     if (mode != ColorMode::Auto) return mode == ColorMode::Always;
     const char* no_color = std::getenv("NO_COLOR");
     bool vetoed = no_color != nullptr && *no_color != '\0';
-    return !vetoed && ::isatty(1) == 1;
+    return !vetoed && ::isatty(fd) == 1;
 }
 
-Result<EventPrinter> EventPrinter::create(const Options& options) {
+Result<EventPrinter> EventPrinter::create(const Options& options, int out_fd) {
     std::optional<Template> tmpl;
     if (options.output == OutputMode::Template) {
         auto compiled = Template::compile(options.format);
         if (!compiled) return Error{"-F/--format: " + compiled.error().message};
         tmpl = std::move(*compiled);
     }
-    return EventPrinter(options.output, HumanStyle{use_color(options.color)}, std::move(tmpl));
+    return EventPrinter(options.output, HumanStyle{use_color(options.color, out_fd)}, std::move(tmpl), out_fd);
 }
 
 bool EventPrinter::event(const Event& event) {

@@ -29,8 +29,9 @@ enum class StatusChange {
 class EventPrinter {
 public:
     /// Compiles the template (error: the template's problem, a usage error)
-    /// and decides colour from --color, isatty(stdout) and NO_COLOR.
-    static Result<EventPrinter> create(const Options& options);
+    /// and decides colour from --color, isatty(out_fd) and NO_COLOR. Lines
+    /// go to `out_fd` (vm-sub: stdout; tests: a pipe).
+    static Result<EventPrinter> create(const Options& options, int out_fd = 1);
 
     /// Prints one event. False when stdout is gone.
     bool event(const Event& event);
@@ -51,16 +52,16 @@ public:
     LineWriter& out() { return out_; }
 
 private:
-    EventPrinter(OutputMode mode, HumanStyle style, std::optional<Template> tmpl)
-        : mode_(mode), human_(style), template_(std::move(tmpl)) {}
+    EventPrinter(OutputMode mode, HumanStyle style, std::optional<Template> tmpl, int out_fd)
+        : mode_(mode), human_(style), template_(std::move(tmpl)), out_(out_fd) {}
     OutputMode mode_;
     HumanFormatter human_;
     std::optional<Template> template_;
-    LineWriter out_{1};
+    LineWriter out_;
 };
 
-/// True when human output on stdout should be coloured.
-bool use_color(ColorMode mode);
+/// True when human output on `fd` (stdout) should be coloured.
+bool use_color(ColorMode mode, int fd = 1);
 
 /// At most `max_bytes` of `text`, with a note of the full size when cut
 /// (the result is still untrusted: sanitize before printing).
