@@ -57,7 +57,11 @@ std::string classic_payload(const Event& e) {
 
 Publisher::Publisher(Options options)
     : opts_(std::move(options)), signals_({SIGINT, SIGTERM, SIGHUP}), outbox_(opts_.queue_limit),
-      boot_(make_boot_id()), uri_(opts_.connect_uri), libvirt_backoff_ms_(kLibvirtBackoffInitialMs) {}
+      boot_(make_boot_id()), uri_(opts_.connect_uri), cloudevents_(opts_.cloudevents_payload),  // wiring: cloudevents
+      libvirt_backoff_ms_(kLibvirtBackoffInitialMs) {
+    if (!opts_.ha_discovery.empty())  // wiring: ha-discovery
+        ha_.emplace(HaContext{opts_.ha_discovery, opts_.prefix, opts_.host_name, VME_VERSION});  // wiring: ha-discovery
+}
 
 Publisher::~Publisher() {
     conn_.reset();
@@ -215,7 +219,7 @@ void Publisher::emit_event(Event e) {
     if (opts_.verbose > 0)
         log("event " + std::to_string(e.seq) + " " + sanitize(e.domain.name) + " " + e.kind + " " + e.event +
             (e.synthetic ? " (synthetic)" : ""));
-    std::string payload = opts_.text_payload ? classic_payload(e) : encode_event(e);
+    std::string payload = opts_.text_payload ? classic_payload(e) : cloudevents_.payload(e);  // wiring: cloudevents
     if (opts_.to_stdout) {
         if (opts_.text_payload) payload.pop_back();  // the NUL is for the wire only
         else payload.push_back('\n');
@@ -227,17 +231,21 @@ void Publisher::emit_event(Event e) {
     std::string topic = opts_.fixed_topic.empty()
                             ? event_topic(opts_.prefix, opts_.host_name, e.domain.name, e.kind)
                             : opts_.fixed_topic;
-    enqueue(Message{std::move(topic), std::move(payload), opts_.qos, false});
+    Message m{std::move(topic), std::move(payload), opts_.qos, false, {}};
+    if (!opts_.text_payload) m.properties = cloudevents_.properties(e, mqtt_ && mqtt_->protocol() == 5);  // wiring: cloudevents
+    enqueue(std::move(m));
 }
 
 void Publisher::publish_state(const StateChange& change) {
     mark_inventory_dirty();
     if (opts_.to_stdout) return;
+    if (ha_)  // wiring: ha-discovery
+        for (auto& m : ha_->on_change(change.vm.domain, change.removed)) enqueue(std::move(m));  // wiring: ha-discovery
     std::string topic = state_topic(opts_.prefix, opts_.host_name, change.vm.domain.name);
     // An empty retained payload removes the retained state.
     std::string payload =
         change.removed ? std::string() : encode_state(to_state(change.vm, opts_.host_name, utc_now_iso(), boot_));
-    enqueue(Message{std::move(topic), std::move(payload), 1, true});
+    enqueue(Message{std::move(topic), std::move(payload), 1, true, {}});
 }
 
 void Publisher::mark_inventory_dirty() {
@@ -265,7 +273,7 @@ Message Publisher::inventory_message() {
                                          std::string(state_reason_name(vm.state_code, vm.reason_code))});
     }
     return Message{inventory_topic(opts_.prefix, opts_.host_name),
-                   encode_inventory(utc_now_iso(), opts_.host_name, entries), 1, true};
+                   encode_inventory(utc_now_iso(), opts_.host_name, entries), 1, true, {}};
 }
 
 Message Publisher::status_message(bool online, bool with_time) const {
@@ -277,7 +285,7 @@ Message Publisher::status_message(bool online, bool with_time) const {
     s.boot = boot_;
     s.dropped = outbox_.dropped();
     s.uri = uri_;
-    return Message{status_topic(opts_.prefix, opts_.host_name), encode_status(s), 1, true};
+    return Message{status_topic(opts_.prefix, opts_.host_name), encode_status(s), 1, true, {}};
 }
 
 void Publisher::enqueue(Message m) {
@@ -294,7 +302,7 @@ void Publisher::pump() {
         // At most what the broker grants; the window keeps the QoS actually
         // used, which requeue_unacknowledged() goes by.
         m.qos = std::min(m.qos, max_qos_);
-        auto mid = mqtt_->publish(m.topic, m.payload, m.qos, m.retain);
+        auto mid = mqtt_->publish(m.topic, m.payload, m.qos, m.retain, m.properties);
         if (!mid) {
             ++failed_;
             log(mid.error().message);
@@ -336,9 +344,13 @@ void Publisher::on_connected(bool) {
     if (auto mid = mqtt_->publish(status.topic, status.payload, 1, true)) window_.emplace(*mid, std::move(status));
     for (const auto& vm : tracker_.all()) {
         outbox_.push_unbounded(Message{state_topic(opts_.prefix, opts_.host_name, vm.domain.name),
-                                       encode_state(to_state(vm, opts_.host_name, utc_now_iso(), boot_)), 1, true});
+                                       encode_state(to_state(vm, opts_.host_name, utc_now_iso(), boot_)), 1, true, {}});
     }
     outbox_.push_unbounded(inventory_message());
+    if (ha_) {  // wiring: ha-discovery
+        if (auto mid = mqtt_->subscribe({ha_->birth_topic()}, 1); !mid) log(mid.error().message);  // wiring: ha-discovery
+        for (auto& m : ha_->all(known_domains())) outbox_.push_unbounded(std::move(m));  // wiring: ha-discovery
+    }  // wiring: ha-discovery
     pump();
     maybe_notify_ready();
     check_drained();
@@ -372,6 +384,20 @@ void Publisher::on_subscribed(int mid, const std::vector<int>& granted) {
         log(unsubscribed.error().message);
     pump();
     if (shutting_down_) check_drained();
+}
+
+// wiring: ha-discovery (HA's birth message: republish every config)
+void Publisher::on_message(std::string_view topic, std::string_view payload, bool, const io::MessageProperties&) {
+    if (!ha_ || !ha_->is_birth(topic, payload)) return;
+    for (auto& m : ha_->all(known_domains())) outbox_.push_unbounded(std::move(m));
+    pump();
+}
+
+// wiring: ha-discovery (the VMs the tracker knows, for HaDiscovery::all)
+std::vector<DomainRef> Publisher::known_domains() const {
+    std::vector<DomainRef> domains;
+    for (const auto& vm : tracker_.all()) domains.push_back(vm.domain);
+    return domains;
 }
 
 // ---------------------------------------------------------------- QoS probe

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -14,6 +15,8 @@
 #include "io/event_loop.h"
 #include "io/mqtt_client.h"
 #include "io/signals.h"
+#include "publisher/cloudevents_wire.h"
+#include "publisher/ha_discovery.h"
 #include "publisher/inbox.h"
 #include "publisher/libvirt_conn.h"
 #include "publisher/options.h"
@@ -37,6 +40,8 @@ public:
     void on_disconnected(const std::string& reason) override;
     void on_published(int mid) override;
     void on_subscribed(int mid, const std::vector<int>& granted) override;
+    void on_message(std::string_view topic, std::string_view payload, bool retained,
+                    const io::MessageProperties& properties) override;  // wiring: ha-discovery
 
 private:
     Status setup();
@@ -58,6 +63,7 @@ private:
     void publish_inventory();
     Message inventory_message();
     void enqueue(Message message);
+    std::vector<DomainRef> known_domains() const;  // wiring: ha-discovery
     Message status_message(bool online, bool with_time) const;
     void pump();
     void requeue_unacknowledged(bool qos0_only);
@@ -100,6 +106,8 @@ private:
     std::unique_ptr<io::MqttClient> mqtt_;
     std::unique_ptr<LibvirtConnection> conn_;
     StateTracker tracker_;
+    std::optional<HaDiscovery> ha_;                  // wiring: ha-discovery
+    CloudEventsWire cloudevents_;                    // wiring: cloudevents
     std::thread libvirt_thread_;
     std::atomic<bool> libvirt_stop_{false};
     std::map<int, Message> window_;                  ///< handed to libmosquitto, not yet acknowledged
