@@ -3,7 +3,8 @@
 //   listen URL VERSION TOPIC COUNT OUT: subscribes with MQTT VERSION (5 or
 //     4 = 3.1.1), takes COUNT messages, turns each into a CloudEvent with the
 //     SDK's MQTT binding (MQTT.toEvent), runs validate() and writes one JSON
-//     line per event to OUT: the mode, the event's attributes and its data.
+//     line per event to OUT: the topic, the payload as received (raw), the
+//     mode, the Content Type, the event's attributes and its data.
 //   lines FILE: every line of FILE must be a CloudEvent that the SDK accepts
 //     in strict mode and validate() passes.
 'use strict';
@@ -61,13 +62,14 @@ function listen(url, version, topic, count, out) {
   });
   client.on('message', (t, payload, packet) => {
     try {
-      lines.push(JSON.stringify({ topic: t, ...toCheckedEvent(payload.toString('utf8'), packet.properties, Number(version)) }));
+      const text = payload.toString('utf8');
+      lines.push(JSON.stringify({ topic: t, raw: text, ...toCheckedEvent(text, packet.properties, Number(version)) }));
     } catch (e) {
       fail('message on ' + t + ': ' + (e.errors ? JSON.stringify(e.errors) : e.message) + ': ' + payload.toString('utf8').slice(0, 300));
     }
     if (++seen === Number(count)) {
       fs.writeFileSync(out, lines.join('\n') + '\n');
-      client.end(false, () => process.exit(0));
+      process.exit(0);  // done: the broker sees the connection drop
     }
   });
 }
