@@ -2,6 +2,7 @@
 
 #include "json_writer.h"
 #include "sanitize.h"
+#include "topic.h"
 
 namespace vme {
 
@@ -24,22 +25,7 @@ Result<std::string> required_text(const nlohmann::ordered_json& json, const char
 
 }  // namespace
 
-std::string percent_encode(std::string_view raw) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(raw.size());
-    for (char ch : raw) {
-        auto c = static_cast<unsigned char>(ch);
-        if (unreserved(c)) {
-            out.push_back(ch);
-        } else {
-            out.push_back('%');
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 0xF]);
-        }
-    }
-    return out;
-}
+std::string percent_encode(std::string_view raw) { return hex_escape(raw, '%', unreserved); }
 
 std::string cloudevent_source(std::string_view host, std::string_view uri) {
     std::string source = "vm-events://" + percent_encode(host);

@@ -36,9 +36,16 @@ Json vm_device(const HaContext& c, const DomainRef& vm) {
 
 std::string dump(const Json& json) { return json.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
-/// The (component, entity suffix) pairs of a VM, in publishing order.
-constexpr std::pair<std::string_view, std::string_view> kVmEntities[] = {{"sensor", "state"},
-                                                                          {"binary_sensor", "running"}};
+/// A VM entity: its component and the suffix of its ids.
+using VmEntity = std::pair<std::string_view, std::string_view>;
+
+/// The entities of a VM, in publishing order: the State sensor, the Running binary sensor.
+constexpr VmEntity kVmEntities[] = {{"sensor", "state"}, {"binary_sensor", "running"}};
+
+/// "<discovery>/<component>/<key>_<suffix>/config".
+std::string vm_config_topic(const HaContext& c, const std::string& key, const VmEntity& entity) {
+    return ha_config_topic(c.discovery_prefix, entity.first, key + "_" + std::string(entity.second));
+}
 
 }  // namespace
 
@@ -69,7 +76,7 @@ std::vector<HaConfig> ha_vm_configs(const HaContext& c, const DomainRef& vm) {
     std::string key = vm_key(c, vm.uuid);
     std::string state = state_topic(c.prefix, c.host, vm.name);
     Json sensor{{"name", "State"},
-                {"unique_id", key + "_state"},
+                {"unique_id", key + "_" + std::string(kVmEntities[0].second)},
                 {"state_topic", state},
                 {"value_template", kHaStateTemplate},
                 {"json_attributes_topic", state},
@@ -78,7 +85,7 @@ std::vector<HaConfig> ha_vm_configs(const HaContext& c, const DomainRef& vm) {
                 {"device", vm_device(c, vm)},
                 {"origin", origin(c)}};
     Json running{{"name", "Running"},
-                 {"unique_id", key + "_running"},
+                 {"unique_id", key + "_" + std::string(kVmEntities[1].second)},
                  {"device_class", "running"},
                  {"state_topic", state},
                  {"value_template", kHaRunningTemplate},
@@ -87,16 +94,15 @@ std::vector<HaConfig> ha_vm_configs(const HaContext& c, const DomainRef& vm) {
                  {"availability", availability(c)},
                  {"device", vm_device(c, vm)},
                  {"origin", origin(c)}};
-    return {HaConfig{ha_config_topic(c.discovery_prefix, kVmEntities[0].first, key + "_state"), dump(sensor)},
-            HaConfig{ha_config_topic(c.discovery_prefix, kVmEntities[1].first, key + "_running"), dump(running)}};
+    return {HaConfig{vm_config_topic(c, key, kVmEntities[0]), dump(sensor)},
+            HaConfig{vm_config_topic(c, key, kVmEntities[1]), dump(running)}};
 }
 
 std::vector<HaConfig> ha_vm_removals(const HaContext& c, std::string_view uuid) {
     std::vector<HaConfig> out;
     if (uuid.empty()) return out;
     std::string key = vm_key(c, uuid);
-    for (const auto& [component, entity] : kVmEntities)
-        out.push_back(HaConfig{ha_config_topic(c.discovery_prefix, component, key + "_" + std::string(entity)), ""});
+    for (const auto& entity : kVmEntities) out.push_back(HaConfig{vm_config_topic(c, key, entity), ""});
     return out;
 }
 

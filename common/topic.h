@@ -57,6 +57,10 @@ std::string inventory_topic(std::string_view prefix, std::string_view host);
 // retained config topics "<discovery prefix>/<component>/<object id>/config"
 // and HA's birth topic "<discovery prefix>/status".
 
+/// `raw` with every byte for which `keep` is false written as `marker`
+/// and two upper-case hex digits ("%2F", "_2F").
+std::string hex_escape(std::string_view raw, char marker, bool (*keep)(unsigned char));
+
 /// An identifier made only of [a-zA-Z0-9_-], as HA wants for object ids:
 /// letters, digits and '-' unchanged, every other byte (including '_')
 /// as "_XX" (upper-case hex), so different inputs never give the same id.

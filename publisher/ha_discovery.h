@@ -4,6 +4,7 @@
 // payloads come from common/ha_config.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <string_view>
@@ -17,6 +18,11 @@ namespace vme::pub {
 
 class HaDiscovery {
 public:
+    /// How long after HA's birth message the configs go out again: HA asks
+    /// devices not to answer its birth all at once, and a burst of birth
+    /// messages then gives one republish.
+    static constexpr std::chrono::milliseconds kBirthDelay{1000};
+
     /// Discovery for `context.host` under `context.discovery_prefix`.
     explicit HaDiscovery(HaContext context) : context_(std::move(context)) {}
 

@@ -388,9 +388,12 @@ void Publisher::on_subscribed(int mid, const std::vector<int>& granted) {
 
 // wiring: ha-discovery (HA's birth message: republish every config)
 void Publisher::on_message(std::string_view topic, std::string_view payload, bool, const io::MessageProperties&) {
-    if (!ha_ || !ha_->is_birth(topic, payload)) return;
-    for (auto& m : ha_->all(known_domains())) outbox_.push_unbounded(std::move(m));
-    pump();
+    if (!ha_ || ha_birth_timer_ != 0 || !ha_->is_birth(topic, payload)) return;
+    ha_birth_timer_ = loop_.after(HaDiscovery::kBirthDelay, [this] {
+        ha_birth_timer_ = 0;
+        for (auto& m : ha_->all(known_domains())) outbox_.push_unbounded(std::move(m));
+        pump();
+    });
 }
 
 // wiring: ha-discovery (the VMs the tracker knows, for HaDiscovery::all)

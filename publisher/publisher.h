@@ -107,6 +107,7 @@ private:
     std::unique_ptr<LibvirtConnection> conn_;
     StateTracker tracker_;
     std::optional<HaDiscovery> ha_;                  // wiring: ha-discovery
+    io::EventLoop::TimerId ha_birth_timer_ = 0;      // wiring: ha-discovery (republish after HA's birth)
     CloudEventsWire cloudevents_;                    // wiring: cloudevents
     std::thread libvirt_thread_;
     std::atomic<bool> libvirt_stop_{false};
