@@ -14,7 +14,9 @@ NPM_CACHE=${VME_NPM_CACHE:-/var/cache/vm-events-tests/npm-cloudevents-$CE_SDK_VE
 ce_install() {
   command -v node >/dev/null || fail "node is not installed (scripts/setup.sh --tests)"
   command -v npm >/dev/null || fail "npm is not installed (scripts/setup.sh --tests)"
-  mkdir -p "$H_DIR/node" "$NPM_CACHE"
+  mkdir -p "$H_DIR/node"
+  # Not root (no /var/cache): a cache under the temporary directory's parent.
+  mkdir -p "$NPM_CACHE" 2>/dev/null || { NPM_CACHE=${TMPDIR:-/tmp}/${NPM_CACHE##*/}; mkdir -p "$NPM_CACHE"; }
   printf '{"private":true}\n' >"$H_DIR/node/package.json"
   npm install --prefix "$H_DIR/node" --cache "$NPM_CACHE" --prefer-offline --no-audit --no-fund \
       --no-package-lock --loglevel=error "cloudevents@$CE_SDK_VERSION" "mqtt@$MQTT_JS_VERSION" \
