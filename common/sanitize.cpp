@@ -179,4 +179,33 @@ std::size_t display_width(std::string_view s) {
     return width;
 }
 
+namespace {
+
+/// What MQTT forbids in a UTF-8 string besides invalid UTF-8.
+bool mqtt_forbidden(char32_t cp) {
+    if (cp <= 0x1F || (cp >= 0x7F && cp <= 0x9F)) return true;
+    if (cp >= 0xFDD0 && cp <= 0xFDEF) return true;
+    return (cp & 0xFFFE) == 0xFFFE;
+}
+
+}  // namespace
+
+std::string mqtt_safe_text(std::string_view text) {
+    static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t pos = 0; pos < text.size();) {
+        Utf8Char ch = decode_utf8(text, pos);
+        if (ch.length == 0) {
+            out += kReplacement;
+            ++pos;
+            continue;
+        }
+        if (mqtt_forbidden(ch.code_point)) out += kReplacement;
+        else out.append(text.substr(pos, ch.length));
+        pos += ch.length;
+    }
+    return out;
+}
+
 }  // namespace vme

@@ -28,6 +28,12 @@ Utf8Char decode_utf8(std::string_view s, std::size_t pos);
 /// Printable UTF-8 is kept. The result contains no byte < 0x20 and no 0x7F.
 std::string sanitize(std::string_view untrusted);
 
+/// `text` with every character an MQTT UTF-8 string may not hold (MQTT 5,
+/// 1.5.4: C0 controls, DEL, C1 controls, noncharacters, and invalid UTF-8
+/// bytes) replaced by U+FFFD; all other text unchanged. For values that
+/// go into MQTT properties and into display names.
+std::string mqtt_safe_text(std::string_view text);
+
 /// True when every byte is ASCII (below 0x80): such text is valid UTF-8
 /// and holds no C1 or bidi control, so the checks below can skip it.
 bool is_ascii(std::string_view s);

@@ -186,6 +186,40 @@ std::string qos_probe_topic(std::string_view prefix, std::string_view host) {
     return host_topic(prefix, host) + "/qos-probe";
 }
 
+std::string hex_escape(std::string_view raw, char marker, bool (*keep)(unsigned char)) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(raw.size());
+    for (char ch : raw) {
+        auto c = static_cast<unsigned char>(ch);
+        if (keep(c)) {
+            out.push_back(ch);
+        } else {
+            out.push_back(marker);
+            out.push_back(kHex[c >> 4]);
+            out.push_back(kHex[c & 0xF]);
+        }
+    }
+    return out;
+}
+
+std::string ha_id(std::string_view raw) {
+    return hex_escape(raw, '_', [](unsigned char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    });
+}
+
+std::string ha_config_topic(std::string_view discovery_prefix, std::string_view component,
+                            std::string_view object_id) {
+    std::string topic(discovery_prefix);
+    topic.append("/").append(component).append("/").append(object_id).append("/config");
+    return topic;
+}
+
+std::string ha_status_topic(std::string_view discovery_prefix) {
+    return std::string(discovery_prefix) + "/status";
+}
+
 Result<TopicParts> parse_topic(std::string_view prefix, std::string_view topic) {
     const bool under_prefix = topic.size() > prefix.size() + 1 &&
                               topic.substr(0, prefix.size()) == prefix &&

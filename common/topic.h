@@ -57,6 +57,28 @@ std::string inventory_topic(std::string_view prefix, std::string_view host);
 /// the QoS the broker grants; nothing is ever published to it.
 std::string qos_probe_topic(std::string_view prefix, std::string_view host);
 
+// Home Assistant MQTT discovery (opt-in, vm-pub --ha-discovery): the
+// retained config topics "<discovery prefix>/<component>/<object id>/config"
+// and HA's birth topic "<discovery prefix>/status".
+
+/// `raw` with every byte for which `keep` is false written as `marker`
+/// and two upper-case hex digits ("%2F", "_2F").
+std::string hex_escape(std::string_view raw, char marker, bool (*keep)(unsigned char));
+
+/// An identifier made only of [a-zA-Z0-9_-], as HA wants for object ids:
+/// letters, digits and '-' unchanged, every other byte (including '_')
+/// as "_XX" (upper-case hex), so different inputs never give the same id.
+std::string ha_id(std::string_view raw);
+
+/// Builds "<discovery prefix>/<component>/<object id>/config"; `component`
+/// and `object_id` must already be [a-zA-Z0-9_-] (see ha_id()).
+std::string ha_config_topic(std::string_view discovery_prefix, std::string_view component,
+                            std::string_view object_id);
+
+/// Builds "<discovery prefix>/status", where HA publishes "online" (its
+/// birth message) and "offline".
+std::string ha_status_topic(std::string_view discovery_prefix);
+
 /// Parses a topic under `prefix` (which may itself contain '/').
 /// Error when the topic is not one of the four shapes, a segment is
 /// badly escaped, or the host or VM level is empty. Error messages are

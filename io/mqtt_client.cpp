@@ -11,7 +11,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <memory>
 
 namespace vme::io {
 
@@ -42,6 +44,51 @@ Status check(int rc, const char* what) {
 }
 
 const char* opt(const std::string& s) { return s.empty() ? nullptr : s.c_str(); }
+
+/// Frees a whole libmosquitto property list.
+struct PropertyListDeleter {
+    void operator()(mosquitto_property* list) const { mosquitto_property_free_all(&list); }
+};
+using PropertyList = std::unique_ptr<mosquitto_property, PropertyListDeleter>;
+
+/// libmosquitto's property list for `props`. Error when libmosquitto
+/// refuses a value (not valid MQTT UTF-8: controls, invalid sequences).
+Result<PropertyList> to_property_list(const MessageProperties& props) {
+    mosquitto_property* head = nullptr;
+    int rc = MOSQ_ERR_SUCCESS;
+    if (!props.content_type.empty())
+        rc = mosquitto_property_add_string(&head, MQTT_PROP_CONTENT_TYPE, props.content_type.c_str());
+    for (const auto& [name, value] : props.user) {
+        if (rc != MOSQ_ERR_SUCCESS) break;
+        rc = mosquitto_property_add_string_pair(&head, MQTT_PROP_USER_PROPERTY, name.c_str(), value.c_str());
+    }
+    PropertyList list(head);  // owns what was added, also after a failure
+    if (rc != MOSQ_ERR_SUCCESS) return Error{std::string("message properties: ") + mosq_reason(rc)};
+    return list;
+}
+
+/// The content type and user properties of a received message.
+MessageProperties from_property_list(const mosquitto_property* list) {
+    MessageProperties props;
+    for (const mosquitto_property* p = list; p != nullptr; p = mosquitto_property_next(p)) {
+        int id = mosquitto_property_identifier(p);
+        if (id == MQTT_PROP_CONTENT_TYPE) {
+            char* value = nullptr;
+            if (mosquitto_property_read_string(p, MQTT_PROP_CONTENT_TYPE, &value, false) && value) {
+                props.content_type = value;
+                std::free(value);
+            }
+        } else if (id == MQTT_PROP_USER_PROPERTY) {
+            char *name = nullptr, *value = nullptr;
+            if (mosquitto_property_read_string_pair(p, MQTT_PROP_USER_PROPERTY, &name, &value, false)) {
+                props.user.emplace_back(name ? name : "", value ? value : "");
+                std::free(name);
+                std::free(value);
+            }
+        }
+    }
+    return props;
+}
 
 }  // namespace
 
@@ -100,12 +147,12 @@ struct MqttClient::Impl {
     }
 
     static void on_message(struct mosquitto*, void* obj, const mosquitto_message* m,
-                           const mosquitto_property*) noexcept {
+                           const mosquitto_property* props) noexcept {
         auto& c = self(obj);
         guard_callback(c.errors_, "mqtt message", [&] {
             std::string_view payload(static_cast<const char*>(m->payload),
                                      static_cast<std::size_t>(std::max(m->payloadlen, 0)));
-            c.listener_.on_message(m->topic ? m->topic : "", payload, m->retain);
+            c.listener_.on_message(m->topic ? m->topic : "", payload, m->retain, from_property_list(props));
         });
     }
 
@@ -361,12 +408,19 @@ void MqttClient::stop() {
     }
 }
 
-Result<int> MqttClient::publish(std::string_view topic, std::string_view payload, int qos, bool retain) {
+Result<int> MqttClient::publish(std::string_view topic, std::string_view payload, int qos, bool retain,
+                                const MessageProperties& properties) {
     int mid = 0;
     std::string t(topic);
+    PropertyList props;
+    if (config_.protocol == 5 && !properties.empty()) {
+        auto list = to_property_list(properties);
+        if (!list) return Error{"publish to " + t + ": " + list.error().message};
+        props = std::move(*list);
+    }
     in_publish_ = true;
     int rc = mosquitto_publish_v5(mosq_.get(), &mid, t.c_str(), static_cast<int>(payload.size()),
-                                  payload.data(), qos, retain, nullptr);
+                                  payload.data(), qos, retain, props.get());
     in_publish_ = false;
     // At QoS>0 libmosquitto keeps a message it could not send yet (NO_CONN)
     // and sends it after the reconnect: it has been handed over all the same.

@@ -14,6 +14,7 @@
 #include "io/client_options.h"
 #include "io/diagnostics.h"
 #include "io/event_loop.h"
+#include "io/message_properties.h"
 
 struct mosquitto;
 
@@ -32,9 +33,11 @@ public:
     virtual void on_published(int mid) { (void)mid; }
     /// A subscription was acknowledged; granted QoS per filter (128 = refused).
     virtual void on_subscribed(int mid, const std::vector<int>& granted) { (void)mid; (void)granted; }
-    /// A message arrived.
-    virtual void on_message(std::string_view topic, std::string_view payload, bool retained) {
-        (void)topic; (void)payload; (void)retained;
+    /// A message arrived; `properties` holds its MQTT 5 content type and
+    /// user properties (always empty on 3.1.1).
+    virtual void on_message(std::string_view topic, std::string_view payload, bool retained,
+                            const MessageProperties& properties) {
+        (void)topic; (void)payload; (void)retained; (void)properties;
     }
 };
 
@@ -66,7 +69,9 @@ public:
     /// Hands a message to libmosquitto; returns its mid. Call only while
     /// connected(): libmosquitto queues QoS>0 messages itself and resends
     /// them after a reconnect, so a message must be handed over exactly once.
-    Result<int> publish(std::string_view topic, std::string_view payload, int qos, bool retain);
+    /// `properties` go out with MQTT 5 only (3.1.1 has none: left out).
+    Result<int> publish(std::string_view topic, std::string_view payload, int qos, bool retain,
+                        const MessageProperties& properties = {});
 
     /// Subscribes to every filter at `qos` in one SUBSCRIBE; returns its mid.
     Result<int> subscribe(const std::vector<std::string>& filters, int qos);

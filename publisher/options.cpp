@@ -21,6 +21,7 @@ namespace {
 struct RawValues {
     std::string events;
     std::string payload = "json";
+    CLI::Option* ha_discovery = nullptr;  ///< given without a value: the default prefix
 };
 
 void add_options(CLI::App& app, Options& o, RawValues& raw) {
@@ -37,9 +38,14 @@ void add_options(CLI::App& app, Options& o, RawValues& raw) {
     app.add_option("--events", raw.events, "Comma-separated event kinds to publish (default: all)");
     app.add_flag("--stdout", o.to_stdout, "Print each event payload as one line on stdout; no broker");
     app.add_option("--topic", o.fixed_topic, "Publish every event to this one topic (classic mode)");
-    app.add_option("--payload", raw.payload, "Event payload: json or text (the classic line)")
-        ->check(CLI::IsMember({"json", "text"}))
+    app.add_option("--payload", raw.payload,
+                   "Event payload: json, cloudevents (structured-mode CloudEvents) or text (the classic line)")
+        ->check(CLI::IsMember({"json", "cloudevents", "text"}))
         ->capture_default_str();
+    raw.ha_discovery = app.add_option("--ha-discovery", o.ha_discovery,
+                                      "Publish Home Assistant MQTT discovery configs under PREFIX "
+                                      "(default homeassistant)")
+                           ->expected(0, 1);
     app.add_option("--queue-limit", o.queue_limit, "Most messages kept while the broker is away")
         ->check(CLI::Range(std::size_t{1}, std::size_t{100000000}))
         ->capture_default_str();
@@ -69,6 +75,11 @@ Status finish(Options& o, const RawValues& raw) {
     if (auto s = check_prefix(o.prefix); !s) return Error{"--prefix: " + s.error().message};
     if (auto s = parse_kinds(raw.events, o.kinds); !s) return s;
     o.text_payload = raw.payload == "text";
+    o.cloudevents_payload = raw.payload == "cloudevents";
+    if (raw.ha_discovery->count() > 0 && o.ha_discovery.empty()) o.ha_discovery = "homeassistant";
+    if (!o.ha_discovery.empty()) {
+        if (auto s = check_prefix(o.ha_discovery); !s) return Error{"--ha-discovery: " + s.error().message};
+    }
     if (o.fixed_topic.find_first_of("+#") != std::string::npos)
         return Error{"--topic: a topic to publish to cannot contain '+' or '#'"};
     if (o.host_name.empty()) o.host_name = io::machine_host_name();

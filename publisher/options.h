@@ -20,6 +20,8 @@ struct Options {
     bool to_stdout = false;
     std::string fixed_topic;            ///< --topic: every event to this topic
     bool text_payload = false;          ///< --payload text: the classic line
+    bool cloudevents_payload = false;   ///< --payload cloudevents: structured-mode CloudEvents
+    std::string ha_discovery;           ///< --ha-discovery PREFIX; empty: no Home Assistant discovery
     std::size_t queue_limit = 100000;
     int drain_timeout_s = 5;
     int verbose = 0;

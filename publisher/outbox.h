@@ -6,6 +6,8 @@
 #include <deque>
 #include <string>
 
+#include "io/message_properties.h"
+
 namespace vme::pub {
 
 /// One MQTT message to publish.
@@ -14,6 +16,7 @@ struct Message {
     std::string payload;
     int qos = 1;
     bool retain = false;
+    io::MessageProperties properties;  ///< MQTT 5 only (content type, user properties)
 };
 
 class Outbox {

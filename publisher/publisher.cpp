@@ -50,11 +50,13 @@ int Publisher::run() {
 Status Publisher::setup() {
     if (signals_.fd() < 0) return Error{"signalfd: cannot create"};
     if (!inbox_->ok()) return Error{"eventfd: cannot create"};
-    EventEncoding encoding = opts_.text_payload ? EventEncoding::ClassicText : EventEncoding::Json;
+    EventEncoding encoding = opts_.text_payload          ? EventEncoding::ClassicText
+                             : opts_.cloudevents_payload ? EventEncoding::CloudEvents
+                                                         : EventEncoding::Json;
     if (opts_.to_stdout) {
         sink_ = std::make_unique<StdoutSink>(encoding);
     } else {
-        delivery_.emplace(opts_.queue_limit, [this](const Message& m) { return mqtt_->publish(m.topic, m.payload, m.qos, m.retain); },
+        delivery_.emplace(opts_.queue_limit, [this](const Message& m) { return mqtt_->publish(m.topic, m.payload, m.qos, m.retain, m.properties); },
                           [this](const std::string& line) { diag_.say(line); });
         probe_.emplace(opts_.qos, qos_probe_topic(opts_.prefix, opts_.host_name), loop_,
                        QosProbe::Hooks{
@@ -65,9 +67,12 @@ Status Publisher::setup() {
                            [this] { update_open(); },
                            [this](const std::string& line) { diag_.say(line); },
                        });
-        sink_ = std::make_unique<MqttSink>(
-            MqttSinkConfig{opts_.prefix, opts_.host_name, boot_, opts_.qos, opts_.fixed_topic, encoding}, *delivery_,
-            tracker_, loop_);
+        auto mqtt_sink = std::make_unique<MqttSink>(
+            MqttSinkConfig{opts_.prefix, opts_.host_name, boot_, opts_.qos, opts_.fixed_topic, encoding,
+                           opts_.client.mqtt_version == "5", opts_.ha_discovery, VME_VERSION},
+            *delivery_, tracker_, loop_);
+        mqtt_sink_ = mqtt_sink.get();
+        sink_ = std::move(mqtt_sink);
         if (auto s = create_mqtt_client(); !s) return s;
     }
     link_ = std::make_unique<LibvirtLink>(LibvirtLink::Config{opts_.connect_uri, opts_.kinds, {}, {}}, inbox_,
@@ -203,7 +208,7 @@ Message Publisher::status_message(bool online) const {
         s.libvirt_error = health_.error();
         s.callback_errors = callback_errors_->total();
     }
-    return Message{status_topic(opts_.prefix, opts_.host_name), encode_status(s), 1, true};
+    return Message{status_topic(opts_.prefix, opts_.host_name), encode_status(s), 1, true, {}};
 }
 
 /// The status goes ahead of the queue: it is what tells subscribers
@@ -243,6 +248,8 @@ void Publisher::start_connection() {
     // so retained views end up current even if queued messages were dropped.
     probe_->connected();
     delivery_->set_qos_ceiling(probe_->ceiling());
+    if (auto topic = mqtt_sink_->discovery_birth_topic())
+        if (auto mid = mqtt_->subscribe({*topic}, 1); !mid) diag_.say(mid.error().message);
     publish_status();
     sink_->republish_all();
     update_open();
@@ -274,6 +281,13 @@ void Publisher::on_subscribed(int mid, const std::vector<int>& granted) {
     if (!probe_->subscribed(mid, granted)) return;
     delivery_->set_qos_ceiling(probe_->ceiling());
     update_open();
+}
+
+/// What vm-pub subscribes to: Home Assistant's birth topic (with
+/// --ha-discovery). Nothing received can do more than make vm-pub publish
+/// again what it publishes anyway.
+void Publisher::on_message(std::string_view topic, std::string_view payload, bool, const io::MessageProperties&) {
+    mqtt_sink_->on_discovery_message(topic, payload);
 }
 
 // ---------------------------------------------------------------- signals and shutdown

@@ -52,6 +52,8 @@ public:
     void on_disconnected(const std::string& reason) override;
     void on_published(int mid) override;
     void on_subscribed(int mid, const std::vector<int>& granted) override;
+    void on_message(std::string_view topic, std::string_view payload, bool retained,
+                    const io::MessageProperties& properties) override;
 
 private:
     /// Where the run is: taking events, then emptying the queue, then
@@ -105,6 +107,7 @@ private:
     std::unique_ptr<io::MqttClient> mqtt_;
     std::optional<QosProbe> probe_;
     std::unique_ptr<Sink> sink_;
+    MqttSink* mqtt_sink_ = nullptr;         ///< sink_ when it is the broker's
     ServiceNotifier notifier_;
     std::unique_ptr<LibvirtLink> link_;
     Phase phase_ = Phase::Running;

@@ -4,6 +4,7 @@
 
 #include <libvirt/libvirt.h>
 
+#include "common/cloudevents.h"
 #include "common/format.h"
 #include "common/names.h"
 #include "common/topic.h"
@@ -29,33 +30,43 @@ std::string classic_line(const Event& e) {
 
 MqttSink::MqttSink(MqttSinkConfig config, Delivery& delivery, const StateTracker& tracker, io::EventLoop& loop)
     : config_(std::move(config)), delivery_(delivery), tracker_(tracker),
-      inventory_(loop, std::chrono::seconds(1), [this] { delivery_.enqueue(inventory_message()); }) {}
+      cloudevents_(config_.encoding == EventEncoding::CloudEvents),
+      inventory_(loop, std::chrono::seconds(1), [this] { delivery_.enqueue(inventory_message()); }),
+      rediscovery_(loop, HaDiscovery::kBirthDelay, [this] {
+          for (auto& m : discovery_->all(known_domains())) delivery_.enqueue_repair(std::move(m));
+      }) {
+    if (!config_.ha_discovery.empty())
+        discovery_.emplace(HaContext{config_.ha_discovery, config_.prefix, config_.host, config_.version});
+}
 
 bool MqttSink::takes(const Event& event) const {
-    return config_.encoding == EventEncoding::Json || classic_takes(event);
+    return config_.encoding != EventEncoding::ClassicText || classic_takes(event);
 }
 
 void MqttSink::event(const Event& e) {
-    std::string payload;
-    if (config_.encoding == EventEncoding::Json) {
-        payload = encode_event(e);
-    } else {
-        payload = classic_line(e);
-        payload.push_back('\0');  // the classic sample sent its terminating NUL
-    }
     std::string topic = config_.fixed_topic.empty()
                             ? event_topic(config_.prefix, config_.host, e.domain.name, e.kind)
                             : config_.fixed_topic;
-    delivery_.enqueue(Message{std::move(topic), std::move(payload), config_.qos, false});
+    if (config_.encoding == EventEncoding::ClassicText) {
+        std::string payload = classic_line(e);
+        payload.push_back('\0');  // the classic sample sent its terminating NUL
+        delivery_.enqueue(Message{std::move(topic), std::move(payload), config_.qos, false, {}});
+        return;
+    }
+    delivery_.enqueue(Message{std::move(topic), cloudevents_.payload(e), config_.qos, false,
+                              cloudevents_.properties(e, config_.mqtt5)});
 }
 
 void MqttSink::state(const StateChange& change) {
     if (change.removed) {
         // An empty retained payload removes the retained state.
-        delivery_.enqueue(Message{state_topic(config_.prefix, config_.host, change.vm.domain.name), {}, 1, true});
+        delivery_.enqueue(
+            Message{state_topic(config_.prefix, config_.host, change.vm.domain.name), {}, 1, true, {}});
     } else {
         delivery_.enqueue(state_message(change.vm));
     }
+    if (discovery_)
+        for (auto& m : discovery_->on_change(change.vm.domain, change.removed)) delivery_.enqueue(std::move(m));
     inventory_.request();
 }
 
@@ -63,11 +74,28 @@ void MqttSink::republish_all() {
     for (const auto& vm : tracker_.all()) delivery_.enqueue_repair(state_message(vm));
     inventory_.cancel();
     delivery_.enqueue_repair(inventory_message());
+    if (discovery_)
+        for (auto& m : discovery_->all(known_domains())) delivery_.enqueue_repair(std::move(m));
+}
+
+std::optional<std::string> MqttSink::discovery_birth_topic() const {
+    if (!discovery_) return std::nullopt;
+    return discovery_->birth_topic();
+}
+
+void MqttSink::on_discovery_message(std::string_view topic, std::string_view payload) {
+    if (discovery_ && discovery_->is_birth(topic, payload)) rediscovery_.request();
+}
+
+std::vector<DomainRef> MqttSink::known_domains() const {
+    std::vector<DomainRef> domains;
+    for (const auto& vm : tracker_.all()) domains.push_back(vm.domain);
+    return domains;
 }
 
 Message MqttSink::state_message(const DomainSnapshot& vm) const {
     return Message{state_topic(config_.prefix, config_.host, vm.domain.name),
-                   encode_state(to_state(vm, config_.host, utc_now_iso(), config_.boot)), 1, true};
+                   encode_state(to_state(vm, config_.host, utc_now_iso(), config_.boot)), 1, true, {}};
 }
 
 Message MqttSink::inventory_message() const {
@@ -77,17 +105,21 @@ Message MqttSink::inventory_message() const {
                                          std::string(state_reason_name(vm.state_code, vm.reason_code))});
     }
     return Message{inventory_topic(config_.prefix, config_.host),
-                   encode_inventory(utc_now_iso(), config_.host, entries), 1, true};
+                   encode_inventory(utc_now_iso(), config_.host, entries), 1, true, {}};
 }
 
 // ---------------------------------------------------------------- StdoutSink
 
 bool StdoutSink::takes(const Event& event) const {
-    return encoding_ == EventEncoding::Json || classic_takes(event);
+    return encoding_ != EventEncoding::ClassicText || classic_takes(event);
 }
 
 void StdoutSink::event(const Event& e) {
-    out_.write_line(encoding_ == EventEncoding::Json ? encode_event(e) : classic_line(e));
+    switch (encoding_) {
+        case EventEncoding::Json: out_.write_line(encode_event(e)); return;
+        case EventEncoding::CloudEvents: out_.write_line(encode_cloudevent(e)); return;
+        case EventEncoding::ClassicText: out_.write_line(classic_line(e)); return;
+    }
 }
 
 }  // namespace vme::pub

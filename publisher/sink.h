@@ -1,25 +1,33 @@
 // Where vm-pub's output goes, chosen once at start from the options: the
-// broker (MqttSink: events, retained states, the inventory), or standard
-// output (StdoutSink: one event a line, for trying vm-pub without a
-// broker). The payload of an event is chosen once too: vm-events/1 JSON,
-// or the classic sample's text line (lifecycle events only).
+// broker (MqttSink: events, retained states, the inventory, and Home
+// Assistant's discovery configs when asked for), or standard output
+// (StdoutSink: one event a line, for trying vm-pub without a broker). The
+// payload of an event is chosen once too: vm-events/1 JSON (a CloudEvent
+// in binary mode on MQTT 5), a structured-mode CloudEvent, or the classic
+// sample's text line (lifecycle events only).
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "common/message.h"
 #include "common/state_tracker.h"
 #include "io/diagnostics.h"
 #include "io/event_loop.h"
 #include "io/throttle.h"
+#include "publisher/cloudevents_wire.h"
 #include "publisher/delivery.h"
+#include "publisher/ha_discovery.h"
 
 namespace vme::pub {
 
 /// How an event becomes a payload.
 enum class EventEncoding {
     Json,         ///< vm-events/1 (common/message)
+    CloudEvents,  ///< a structured-mode CloudEvent with the vm-events/1 payload as data
     ClassicText,  ///< the classic sample's line, with its trailing NUL on the wire
 };
 
@@ -50,10 +58,14 @@ struct MqttSinkConfig {
     int qos = 1;
     std::string fixed_topic;  ///< --topic: every event to this topic; empty: per-event topics
     EventEncoding encoding = EventEncoding::Json;
+    bool mqtt5 = false;       ///< MQTT 5: events carry the CloudEvents properties
+    std::string ha_discovery; ///< Home Assistant's discovery prefix; empty: no discovery
+    std::string version;      ///< vm-pub's version, for the discovery configs
 };
 
-/// Events at the configured QoS, retained states at QoS 1, and the
-/// inventory, coalesced to at most one a second, through Delivery.
+/// Events at the configured QoS, retained states at QoS 1, the inventory
+/// coalesced to at most one a second, and the discovery configs, through
+/// Delivery.
 class MqttSink final : public Sink {
 public:
     /// Reads the VMs from `tracker` for the inventory and republish_all().
@@ -64,18 +76,29 @@ public:
     void state(const StateChange& change) override;
     void republish_all() override;
 
+    /// The topic Home Assistant announces itself on, when discovery is on.
+    std::optional<std::string> discovery_birth_topic() const;
+
+    /// A message arrived on discovery_birth_topic(): when it is HA's birth,
+    /// every config goes out again a moment later (a burst gives one).
+    void on_discovery_message(std::string_view topic, std::string_view payload);
+
 private:
     Message state_message(const DomainSnapshot& vm) const;
     Message inventory_message() const;
+    std::vector<DomainRef> known_domains() const;
 
     MqttSinkConfig config_;
     Delivery& delivery_;
     const StateTracker& tracker_;
+    CloudEventsWire cloudevents_;
     io::Throttle inventory_;
+    std::optional<HaDiscovery> discovery_;
+    io::Throttle rediscovery_;
 };
 
-/// One event a line on a descriptor (JSON, or the classic text without its
-/// NUL); states and the inventory are not shown.
+/// One event a line on a descriptor (JSON, a structured CloudEvent, or the
+/// classic text without its NUL); states and the inventory are not shown.
 class StdoutSink final : public Sink {
 public:
     explicit StdoutSink(EventEncoding encoding, int fd = 1) : encoding_(encoding), out_(fd) {}

@@ -6,7 +6,9 @@
 # put in place for the install when the machine has none): the tools, the
 # tests and the demo run private ones on private ports and sockets.
 # Usage: scripts/setup.sh [--tests] [extra-package ...]
-#   --tests  also the real-world suites' packages (QEMU, RabbitMQ)
+#   --tests  also the real-world suites' packages (QEMU, RabbitMQ) and the
+#            independent implementations tests/integrations checks against
+#            (Jinja2, Node.js and npm for the CloudEvents SDK)
 set -euo pipefail
 
 packages=(
@@ -23,7 +25,11 @@ if [ "${1:-}" = "--tests" ]; then
   shift
   # tests/qemu: a real QEMU guest under libvirt's QEMU driver;
   # tests/rabbitmq: a two-node RabbitMQ cluster with its MQTT plugin.
-  packages+=(libvirt-daemon-driver-qemu qemu-system-x86 rabbitmq-server)
+  # tests/integrations: Jinja2 renders Home Assistant templates; node and
+  # npm install and run the CloudEvents SDK for JavaScript.
+  packages+=(libvirt-daemon-driver-qemu qemu-system-x86 rabbitmq-server python3-jinja2 nodejs)
+  # A Node.js from elsewhere (NodeSource) brings its own npm.
+  command -v npm >/dev/null || packages+=(npm)
 fi
 packages+=("$@")
 

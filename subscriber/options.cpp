@@ -27,7 +27,8 @@ constexpr const char* kExitHelp =
     "\n"
     "Output: human lines (default; colour only on a terminal, NO_COLOR and\n"
     "--color respected) show events and host online/offline changes; json\n"
-    "prints exactly one event object per line and nothing else on stdout.\n"
+    "prints exactly one event object per line and nothing else on stdout;\n"
+    "cloudevents prints each event as one CloudEvents 1.0 JSON object per line.\n"
     "Warnings, gaps and duplicates go to stderr (a duplicate (boot, seq) is\n"
     "dropped, so -C and --exec never see an event twice). Gap detection needs\n"
     "every event of a host, so it is off when --domain, --kind, --event or -t\n"
@@ -77,8 +78,8 @@ SplitArgs split_at_exec(int argc, char** argv) {
 
 /// -o, -F, --color.
 void add_output_options(CLI::App& app, Options& o, RawOptions& raw) {
-    app.add_option("-o,--output", raw.output, "human (default), json or template")
-        ->check(CLI::IsMember({"human", "json", "template"}));
+    app.add_option("-o,--output", raw.output, "human (default), json, cloudevents or template")
+        ->check(CLI::IsMember({"human", "json", "cloudevents", "template"}));
     app.add_option("-F,--format", o.format,
                    "template, e.g. '{time} {host} {domain} {event}' (implies -o template)");
     app.add_option("--color", raw.color, "never, auto (default) or always")
@@ -177,7 +178,8 @@ Status check_list(const Options& o) {
     if (o.count != 0) return Error{"--list and -C exclude each other"};
     if (!o.exec.empty()) return Error{"--list and --exec exclude each other"};
     if (!o.topics.empty()) return Error{"--list and -t exclude each other"};
-    if (o.output == OutputMode::Template) return Error{"--list prints a table or JSON lines (-o human|json)"};
+    if (o.output == OutputMode::Template || o.output == OutputMode::CloudEvents)
+        return Error{"--list prints a table or JSON lines (-o human|json)"};
     return Ok{};
 }
 
@@ -189,6 +191,7 @@ Status resolve_output(Options& o, const RawOptions& raw) {
     if (raw.output == "template" && o.format.empty()) return Error{"-o template needs -F/--format"};
     if (!o.format.empty() || raw.output == "template") o.output = OutputMode::Template;
     else if (raw.output == "json") o.output = OutputMode::Json;
+    else if (raw.output == "cloudevents") o.output = OutputMode::CloudEvents;
     o.color = raw.color == "never" ? ColorMode::Never : raw.color == "always" ? ColorMode::Always : ColorMode::Auto;
     o.print_events = o.exec.empty() || o.output_given;
     // A member of a share group sees only part of each host's seqs: every

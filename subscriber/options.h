@@ -21,7 +21,7 @@ enum ExitStatus : int {
 };
 
 /// How events reach stdout.
-enum class OutputMode { Human, Json, Template };
+enum class OutputMode { Human, Json, CloudEvents, Template };
 
 /// Colour choice for human output.
 enum class ColorMode { Never, Auto, Always };

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <unistd.h>
 
+#include "common/cloudevents.h"
+
 namespace vme::sub {
 
 bool use_color(ColorMode mode, int fd) {
@@ -27,6 +29,7 @@ bool EventPrinter::event(const Event& event) {
     switch (mode_) {
     case OutputMode::Human: return out_.write_line(human_.event_line(event));
     case OutputMode::Json: return out_.write_line(json_for_terminal(encode_event(event)));
+    case OutputMode::CloudEvents: return out_.write_line(json_for_terminal(encode_cloudevent(event)));
     case OutputMode::Template: return out_.write_line(template_->render(event));
     }
     return false;

@@ -197,7 +197,8 @@ void Subscriber::on_subscribed(int mid, const std::vector<int>& granted) {
     subscribed_ = true;
 }
 
-void Subscriber::on_message(std::string_view topic, std::string_view payload, bool retained) {
+void Subscriber::on_message(std::string_view topic, std::string_view payload, bool retained,
+                            const io::MessageProperties&) {
     // Called from libmosquitto's callback: nothing may escape into C.
     try {
         dispatch(topic, payload, retained);

@@ -43,7 +43,9 @@ public:
     void on_connected(bool session_present) override;
     void on_disconnected(const std::string& reason) override;
     void on_subscribed(int mid, const std::vector<int>& granted) override;
-    void on_message(std::string_view topic, std::string_view payload, bool retained) override;
+    /// The payload alone tells the wire form: MQTT 5 properties are not needed.
+    void on_message(std::string_view topic, std::string_view payload, bool retained,
+                    const io::MessageProperties& properties) override;
 
     // MessageSink
     void on_event(const Event& event) override;

@@ -72,13 +72,13 @@ expect_lacks "--list" _vm_pub vm-pub --
 expect_lacks "--stdout" _vm_sub vm-sub --
 
 # --- option values
-expect_exact "human json template" _vm_sub vm-sub -o ""
+expect_exact "cloudevents human json template" _vm_sub vm-sub -o ""
 expect_exact "json" _vm_sub vm-sub --output j
 expect_exact "always auto never" _vm_sub vm-sub --color ""
 expect_exact "3.1.1 5" _vm_sub vm-sub -V ""
 expect_exact "3.1.1 5" _vm_pub vm-pub --mqtt-version ""
 expect_exact "0 1 2" _vm_pub vm-pub -q ""
-expect_exact "json text" _vm_pub vm-pub --payload ""
+expect_exact "cloudevents json text" _vm_pub vm-pub --payload ""
 expect_exact "mqtt:// mqtts://" _vm_pub vm-pub -b mq
 expect_exact "tray-change tunable" _vm_sub vm-sub --kind t
 expect_exact "block-job block-job-2 block-threshold" _vm_sub vm-sub --kind bl

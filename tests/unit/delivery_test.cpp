@@ -39,7 +39,7 @@ struct FakeLink {
     }
 };
 
-Message msg(int n, int qos = 1) { return Message{"t/" + std::to_string(n), std::to_string(n), qos, false}; }
+Message msg(int n, int qos = 1) { return Message{"t/" + std::to_string(n), std::to_string(n), qos, false, {}}; }
 
 std::vector<std::string> payloads(const std::vector<Message>& ms) {
     std::vector<std::string> out;
