@@ -90,7 +90,7 @@ void draw_header(Terminal& term, const FleetModel& model, const WatchInput& inpu
     std::string right = "sort: " + std::string(sort_name(input.sort()));
     if (!input.filter().empty()) right += "  filter: " + sanitize(input.filter());
     const std::size_t right_w = std::min(display_width(right), cols / 2);
-    put(2, 0, cols > right_w + 1 ? cols - right_w - 1 : 0, vms);
+    put(2, 0, cols > right_w + 2 ? cols - right_w - 2 : 0, vms);
     put(2, cols - right_w, right_w, right);
 }
 

@@ -7,11 +7,14 @@ TMUX_SOCK=$H_DIR/tmux.sock
 # tm ARGS...: tmux on the test's own server (no user config).
 tm() { tmux -S "$TMUX_SOCK" -f /dev/null "$@"; }
 
-# start_pane COLS ROWS: a pane running a plain bash with prompt "$ ";
-# the tmux server is stopped at exit.
+# start_pane COLS ROWS: a pane running a plain bash with prompt "$ " (and
+# the sanitizers' options of a sanitized build); the tmux server is stopped
+# at exit.
 start_pane() {
   tm new-session -d -s w -x "$1" -y "$2" \
-    "env -i PATH=$PATH HOME=$H_DIR TERM=tmux-256color LANG=C.UTF-8 PS1='$ ' bash --norc --noprofile"
+    "env -i PATH='$PATH' HOME='$H_DIR' TERM=tmux-256color LANG=C.UTF-8 PS1='$ ' \
+       ASAN_OPTIONS='${ASAN_OPTIONS:-}' UBSAN_OPTIONS='${UBSAN_OPTIONS:-}' LSAN_OPTIONS='${LSAN_OPTIONS:-}' \
+       bash --norc --noprofile"
   tm set-option -g status off
   tm set-option -g allow-rename off
   track "$(tm display-message -p '#{pid}')"
