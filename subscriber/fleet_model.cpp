@@ -94,8 +94,7 @@ void FleetModel::remove_status(const std::string& host) {
     if (hosts_.erase(host)) ++version_;
 }
 
-void FleetModel::apply_inventory(const std::string& host, const std::vector<InventoryEntry>& entries,
-                                 long long now_ms) {
+void FleetModel::apply_inventory(const std::string& host, const std::vector<InventoryEntry>& entries) {
     for (const auto& entry : entries) {
         if (!filter_.matches_place(host, entry.domain.name)) continue;
         auto it = rows_.find(Key{host, entry.domain.name});
@@ -107,7 +106,6 @@ void FleetModel::apply_inventory(const std::string& host, const std::vector<Inve
         r.id = entry.domain.id;
         r.from_inventory = true;
     }
-    (void)now_ms;
     ++version_;
 }
 

@@ -94,8 +94,7 @@ public:
     void remove_status(const std::string& host);
 
     /// A host's inventory: fills rows for VMs that have no state yet.
-    void apply_inventory(const std::string& host, const std::vector<InventoryEntry>& entries,
-                         long long now_ms);
+    void apply_inventory(const std::string& host, const std::vector<InventoryEntry>& entries);
 
     /// An event: recorded as the VM's last and recent event (a row is made
     /// when the VM has none; its state arrives on the state topic). An

@@ -167,7 +167,7 @@ void WatchMode::on_fleet_status(const std::string& host, const HostStatus* statu
 }
 
 void WatchMode::on_fleet_inventory(const std::string& host, const std::vector<InventoryEntry>* entries) {
-    if (entries) model_.apply_inventory(host, *entries, wall_ms());
+    if (entries) model_.apply_inventory(host, *entries);
     schedule_redraw();
 }
 
