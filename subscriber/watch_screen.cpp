@@ -39,6 +39,16 @@ std::wstring widen(std::string_view utf8) {
     return out;
 }
 
+/// Display width of `untrusted` once sanitized, without building the
+/// sanitized copy for plain printable ASCII (the common case, measured for
+/// every row on every redraw).
+std::size_t shown_width(std::string_view untrusted) {
+    const bool plain = is_ascii(untrusted) && std::none_of(untrusted.begin(), untrusted.end(), [](char c) {
+        return c < 0x20 || c == 0x7F || c == '\\';
+    });
+    return plain ? untrusted.size() : display_width(sanitize(untrusted));
+}
+
 /// Draws `text` (sanitized) at row y, column x, fitted and padded to `width`.
 void put(std::size_t y, std::size_t x, std::size_t width, std::string_view text, attr_t attr = A_NORMAL,
          short pair = 0) {
@@ -140,8 +150,8 @@ DrawnList draw_list(Terminal& term, const FleetModel& model, WatchInput& input, 
     input.clamp(rows.size(), rows_avail);
     std::size_t widest_host = 4, widest_vm = 2;
     for (const VmRow* r : rows) {
-        widest_host = std::max(widest_host, display_width(sanitize(r->host)));
-        widest_vm = std::max(widest_vm, display_width(sanitize(r->name)));
+        widest_host = std::max(widest_host, shown_width(r->host));
+        widest_vm = std::max(widest_vm, shown_width(r->name));
     }
     const ColumnWidths w = layout_columns(term.cols(), widest_host, widest_vm);
     std::size_t x = 0;
