@@ -510,8 +510,9 @@ scale() {
 # vm-sub --watch in a 200x50 tmux pane over WATCH_VMS retained states (a
 # vm-pub over that many defined VMs): time to the full first screen, RSS;
 # then a storm of WATCH_STORM_RATE events/s on one VM's topic for
-# WATCH_STORM_SECONDS: redraws per second (write(2) calls to the terminal,
-# traced with strace, grouped when less than 20 ms apart), CPU, RSS; then,
+# WATCH_STORM_SECONDS (each event's text differs, so every redraw writes):
+# redraws per second (write(2) calls to the terminal, traced with strace,
+# grouped when less than 20 ms apart), CPU, RSS; then,
 # at one event a second, the time from publishing an event to its text on
 # the screen (capture-pane polled; includes mosquitto_pub's start-up).
 watch_load() {
@@ -569,6 +570,7 @@ while True:
     while seq < due:
         seq += 1
         base["seq"] = seq
+        base["text"] = "Suspended Paused %d" % seq  # every redraw has something new to show
         out.write(json.dumps(base, separators=(",", ":")) + "\n")
     out.flush()
     time.sleep(step)
