@@ -542,12 +542,12 @@ watch_load() {
     sleep 0.02
   done
   t1=$(now_ns)
-  record "watch${n}_first_screen" "$(calc "($t1 - $t0) / 1e9")"
+  record watch_first_screen "$(calc "($t1 - $t0) / 1e9")"
   pid=$(pgrep -f -x -- "$VM_SUB -b $BROKER_URL --host $host --watch")
   [ -n "$pid" ] || { note "--watch: no vm-sub process"; tmw kill-server; stop "$PUB_PID"; return; }
   sleep 2
-  record "watch${n}_rss" "$(status_mib "$pid" VmRSS)"
-  record "watch${n}_rss_anon" "$(status_mib "$pid" RssAnon)"
+  record watch_rss "$(status_mib "$pid" VmRSS)"
+  record watch_rss_anon "$(status_mib "$pid" RssAnon)"
 
   # The storm: paced lines into one mosquitto_pub (QoS 0) on the first VM's event topic.
   local vm=${host}-0 c0 c1 w0 w1 secs=$WATCH_STORM_SECONDS rate=$WATCH_STORM_RATE
