@@ -129,7 +129,16 @@ Status WatchMode::start() {
     }
     stderr_ = std::move(*capture);
     loop_.watch(stderr_->fd(), POLLIN, [this](short) { on_stderr(); });
-    if (::isatty(0) == 1) loop_.watch(0, POLLIN, [this](short) { on_keys(); });
+    if (::isatty(0) == 1) {
+        loop_.watch(0, POLLIN, [this](short revents) {
+            // The terminal went away (hang-up): nothing left to show to.
+            if (revents & (POLLHUP | POLLERR | POLLNVAL)) {
+                loop_.unwatch(0);
+                return quit_();
+            }
+            on_keys();
+        });
+    }
     tick_timer_ = loop_.after(std::chrono::milliseconds(1000), [this] { tick(); });
     redraw();
     return Ok{};

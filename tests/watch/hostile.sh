@@ -3,7 +3,8 @@
 # (ESC ]0;PWNED BEL), one with a bidi override, one with CJK characters and
 # one too long for its column. The pane's title stays as it was, the names
 # show in their escaped form, and the wide and long names keep the columns
-# aligned (cut with an ellipsis, never wrapped).
+# aligned (cut with an ellipsis, never wrapped). A host whose status says
+# its libvirt is unreachable is counted and its rows marked.
 source "$(dirname "$0")/../lib/harness.sh"
 source "$(dirname "$0")/../sub/lib.sh"
 source "$(dirname "$0")/lib.sh"
@@ -16,10 +17,15 @@ pub 'libvirt/hv1/数据库服务器/state' "$(state_json hv1 '数据库服务器
 LONG=vm-with-a-name-much-too-long-for-any-column-of-the-screen-0123456789
 pub "libvirt/hv1/$LONG/state" "$(state_json hv1 "$LONG" shutoff shutdown -1)" -r
 
+pub libvirt/hv2/status "$(status_json hv2 online | jq -c '.libvirt = "unreachable"')" -r
+pub libvirt/hv2/app1/state "$(state_json hv2 app1 running booted 4)" -r
+
 start_pane 100 20
 title_before=$(tm display-message -p -t w '#{pane_title}')
 run_watch
-expect_screen 10 'VMs: 2 running, 1 paused, 1 shut off' "the four VMs"
+expect_screen 10 'VMs: 3 running, 1 paused, 1 shut off' "the five VMs"
+expect_screen 3 '^hosts: 2 online, 0 offline, 1 libvirt unreachable' "libvirt unreachable: counted"
+expect_screen 3 '^! +hv2 +app1 +running +booted .* libvirt unreachable$' "libvirt unreachable: the row marked"
 expect_screen 3 '^. +hv1 +evil\\x1b\]0;PWNED\\x07 +running ' "the OSC name, escaped"
 expect_screen 3 '^. +hv1 +bidi\\u202egpj\.exe +paused ' "the bidi name, escaped"
 title_after=$(tm display-message -p -t w '#{pane_title}')
