@@ -148,8 +148,9 @@ void WatchInput::clamp(std::size_t row_count, std::size_t page) {
 std::string WatchInput::footer() const {
     switch (view_) {
     case WatchView::List:
-        return std::string("q quit  ↑↓ PgUp PgDn Home End  s sort:") + std::string(sort_name(sort_)) +
-               "  / filter  Enter events  ? help" + (filter_.empty() ? "" : "  Esc clear filter");
+        // 77 columns at most: it fits an 80-column terminal whole.
+        return std::string("q quit  ↑↓ PgUp/Dn Home/End  s sort:") + std::string(sort_name(sort_)) +
+               (filter_.empty() ? "  / filter" : "  / Esc filter") + "  Enter events  ? help";
     case WatchView::FilterEdit: return "type a glob over VM names  Enter keep  Esc clear  Backspace erase";
     case WatchView::Detail: return "Esc back  ↑↓ Home scroll  ? help  q quit";
     case WatchView::Help: return "any key back  q quit";

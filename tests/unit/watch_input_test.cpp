@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "common/sanitize.h"
 #include "subscriber/watch_input.h"
 #include "subscriber/watch_screen.h"
 
@@ -112,8 +113,15 @@ TEST_CASE("the footer names the keys of the view") {
     WatchInput in;
     CHECK(in.footer().find("s sort:host") != std::string::npos);
     CHECK(in.footer().find("? help") != std::string::npos);
+    CHECK(vme::display_width(in.footer()) <= 77);  // whole on an 80-column terminal
     in.press(Key::character('/'), 3, 10);
     CHECK(in.footer().find("Esc clear") != std::string::npos);
+    in.press(Key::character('x'), 3, 10);
+    in.press(Key::of(Key::Kind::Enter), 3, 10);
+    CHECK(in.footer().find("/ Esc filter") != std::string::npos);  // a kept filter: Esc clears it
+    for (int i = 0; i < 2; ++i) in.press(Key::character('s'), 3, 10);
+    CHECK(in.sort() == SortOrder::State);
+    CHECK(vme::display_width(in.footer()) <= 77);  // the longest: sort:state and a filter
     in.press(Key::of(Key::Kind::Enter), 3, 10);
     in.press(Key::of(Key::Kind::Enter), 3, 10);
     CHECK(in.footer().find("Esc back") != std::string::npos);
