@@ -52,9 +52,6 @@ run_watch() {
 # keys KEY...: tmux key names or text, sent to the pane.
 keys() { tm send-keys -t w "$@"; }
 
-# row HOST VM: the screen's row for VM on HOST, spaces squeezed.
-row() { screen | sed -E 's/ +/ /g' | grep -E "^. ?$1 $2 " || true; }
-
 # start_pub_host NAME: a vm-pub for NAME against the harness's libvirtd; sets PUB_PID.
 start_pub_host() {
   "$VM_PUB" -c "$LIBVIRT_URI" -b "$BROKER_URL" --host-name "$1" >>"$H_DIR/vm-pub-$1.log" 2>&1 &
