@@ -175,6 +175,19 @@ SECTIONS = [
         ("scale1000_list", "vm-sub --list over 1,000 retained states", "s", "", None),
         ("scale10000_list", "vm-sub --list over 10,000 retained states", "s", "", None),
     ]),
+    ("8. vm-sub --watch (10,000 VMs; --quick: 1,000)", [
+        ("watch_first_screen", "start → every retained VM on the first screen", "s", "", None),
+        ("watch_rss", "RSS with every VM loaded", "MiB", "< 32", lambda v: v < 32),
+        ("watch_rss_anon", "RSS with every VM loaded: anonymous (heap)", "MiB", "", None),
+        ("watch_storm_rate", "storm: events published per second", "events/s", "", None),
+        ("watch_storm_redraws", "storm: redraws per second", "1/s", "≤ about 10", lambda v: v <= 11),
+        ("watch_storm_cpu", "storm: vm-sub CPU (user+sys), % of one core", "%", "bounded", None),
+        ("watch_storm_hwm", "storm: vm-sub peak RSS (VmHWM)", "MiB", "< 32", lambda v: v < 32),
+        ("watch_storm_rss_anon", "storm: vm-sub RSS after it, anonymous", "MiB", "", None),
+        ("watch_latency_p50", "one event a second: published → on the screen, p50", "ms", "", None),
+        ("watch_latency_p95", "one event a second: published → on the screen, p95", "ms", "≤ 200", lambda v: v <= 200),
+        ("watch_latency_max", "one event a second: published → on the screen, max", "ms", "", None),
+    ]),
 ]
 
 

@@ -9,13 +9,17 @@
 # "not measured", with the reason under "Notes from this run".
 #
 # --quick: fewer and smaller runs (about 3 minutes instead of about 15).
+# --only STEP: run one step (a function below, e.g. watch_load) and print
+# its records, without writing docs/benchmarks.md.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 QUICK=0
+ONLY=""
 case "${1:-}" in
   --quick) QUICK=1 ;;
+  --only) ONLY=${2:?--only needs a step name} ;;
   "") ;;
-  *) echo "usage: bench/run.sh [--quick]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh [--quick | --only STEP]" >&2; exit 2 ;;
 esac
 
 # ---------------------------------------------------------------- sizes
@@ -23,14 +27,17 @@ if [ "$QUICK" = 1 ]; then
   RUNS=3 CYCLES=1000 CLASSIC_CYCLES=250 TLS_RUNS=2 TLS_CLASSIC_CYCLES=25
   LAT_RUNS=2 LAT100_EVENTS=300 LAT1000_EVENTS=2000 STREAM=50000 STREAM_RUNS=2 PROFILE_EVENTS=5000
   SCALES="1000" SCALE_RUNS=1 IDLE_SECONDS=10
+  WATCH_VMS=1000 WATCH_STORM_SECONDS=5 WATCH_PROBES=10
 else
   RUNS=5 CYCLES=5000 CLASSIC_CYCLES=1000 TLS_RUNS=3 TLS_CLASSIC_CYCLES=100
   LAT_RUNS=3 LAT100_EVENTS=1000 LAT1000_EVENTS=10000 STREAM=200000 STREAM_RUNS=3 PROFILE_EVENTS=20000
   SCALES="1000 10000" SCALE_RUNS=2 IDLE_SECONDS=10
+  WATCH_VMS=10000 WATCH_STORM_SECONDS=10 WATCH_PROBES=30
 fi
+WATCH_STORM_RATE=5000
 
 # ---------------------------------------------------------------- build
-"$ROOT/scripts/setup.sh" gnuplot-nox hyperfine time
+"$ROOT/scripts/setup.sh" gnuplot-nox hyperfine time strace
 BUILD="$ROOT/build-bench"
 if [ ! -f "$BUILD/build.ninja" ]; then
   meson setup "$BUILD" "$ROOT" --buildtype=release >/dev/null
@@ -499,6 +506,131 @@ scale() {
   done
 }
 
+# ---------------------------------------------------------------- 8
+# vm-sub --watch in a 200x50 tmux pane over WATCH_VMS retained states (a
+# vm-pub over that many defined VMs): time to the full first screen, RSS;
+# then a storm of WATCH_STORM_RATE events/s on one VM's topic for
+# WATCH_STORM_SECONDS (each event's text differs, so every redraw writes):
+# redraws per second (write(2) calls to the terminal, traced with strace,
+# grouped when less than 20 ms apart), CPU, RSS; then,
+# at one event a second, the time from publishing an event to its text on
+# the screen (capture-pane polled; includes mosquitto_pub's start-up).
+watch_load() {
+  local n=$WATCH_VMS host=wl tm_sock=$H_DIR/bench-tmux.sock pid t0 t1 i
+  command -v tmux >/dev/null || { note "tmux missing: --watch not measured"; return; }
+  command -v strace >/dev/null || { note "strace missing: --watch not measured"; return; }
+  tmw() { tmux -S "$tm_sock" -f /dev/null "$@"; }
+  "$VM_STORM" -c "$LIBVIRT_URI" define "$n" --name "$host" 2>>"$H_DIR/storm.log" || { note "defining $n VMs failed"; return; }
+  local total
+  total=$(virsh -q -c "$LIBVIRT_URI" list --all --name | grep -c .)
+  mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -t "libvirt/$host/+/state" -C "$total" -W 300 >/dev/null &
+  local ready=$!
+  track "$ready"
+  sleep 0.5
+  "$VM_PUB" -c "$LIBVIRT_URI" -b "$BROKER_URL" --host-name "$host" -q 1 2>>"$H_DIR/vm-pub-$host.log" &
+  PUB_PID=$!
+  track "$PUB_PID"
+  wait "$ready" || { note "--watch: not every retained state arrived"; stop "$PUB_PID"; return; }
+
+  tmw new-session -d -s bench -x 200 -y 50 "env -i PATH='$PATH' TERM=tmux-256color LANG=C.UTF-8 bash --norc --noprofile"
+  track "$(tmw display-message -p '#{pid}')"
+  screen_now() { tmw capture-pane -p -t bench; }
+  t0=$(now_ns)
+  tmw send-keys -t bench "strace -f -qq --seccomp-bpf -e trace=write -e signal=none -ttt -o $H_DIR/watch.strace $VM_SUB -b $BROKER_URL --host $host --watch 2>$H_DIR/watch.err" Enter
+  until screen_now | grep -q "VMs: .*$n shut off"; do
+    [ $(( ($(now_ns) - t0) / 1000000000 )) -lt 120 ] || { note "--watch did not show $n VMs within 120 s"; tmw kill-server; stop "$PUB_PID"; return; }
+    sleep 0.02
+  done
+  t1=$(now_ns)
+  record watch_first_screen "$(calc "($t1 - $t0) / 1e9")"
+  pid=$(pgrep -f -x -- "$VM_SUB -b $BROKER_URL --host $host --watch")
+  [ -n "$pid" ] || { note "--watch: no vm-sub process"; tmw kill-server; stop "$PUB_PID"; return; }
+  sleep 2
+  record watch_rss "$(status_mib "$pid" VmRSS)"
+  record watch_rss_anon "$(status_mib "$pid" RssAnon)"
+
+  # The storm: paced lines into one mosquitto_pub (QoS 0) on the first VM's event topic.
+  local vm=${host}-0 c0 c1 w0 w1 secs=$WATCH_STORM_SECONDS rate=$WATCH_STORM_RATE
+  python3 - "$rate" "$secs" "$host" "$vm" 2>"$H_DIR/watch-storm.pipe.log" <<'PY' |
+import json, sys, time
+rate, secs, host, vm = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+base = {"schema": "vm-events/1", "seq": 0, "boot": "bench-watch", "time": "2026-11-26T02:21:24.457Z",
+        "host": host, "domain": {"name": vm, "id": 3}, "kind": "lifecycle",
+        "event": "suspended", "detail": "paused", "text": "Suspended Paused"}
+out = sys.stdout
+step = 0.01
+per_step = max(1, int(rate * step))
+start = time.monotonic()
+seq = 0
+while True:
+    now = time.monotonic() - start
+    if now >= secs:
+        break
+    due = int(now * rate) + per_step
+    while seq < due:
+        seq += 1
+        base["seq"] = seq
+        base["text"] = "Suspended Paused %d" % seq  # every redraw has something new to show
+        out.write(json.dumps(base, separators=(",", ":")) + "\n")
+    out.flush()
+    time.sleep(step)
+print(seq, file=sys.stderr)
+PY
+    mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -q 0 -l -t "libvirt/$host/$vm/event/lifecycle" &
+  local storm=$!
+  sleep 1  # let the rate settle
+  local line0 line1
+  line0=$(wc -l <"$H_DIR/watch.strace")
+  c0=$(cpu_ticks "$pid") w0=$(now_ns)
+  sleep $((secs - 2))
+  c1=$(cpu_ticks "$pid") w1=$(now_ns)
+  line1=$(wc -l <"$H_DIR/watch.strace")
+  wait "$storm"
+  local sent
+  sent=$(tail -n 1 "$H_DIR/watch-storm.pipe.log")
+  record watch_storm_rate "$(calc "$sent / $secs")"
+  local window
+  window=$(calc "($w1 - $w0) / 1e9")
+  record watch_storm_cpu "$(calc "100.0 * ($c1 - $c0) / $CLK_TCK / $window")"
+  # Redraws: writes to the terminal (fd 1) in the window, a burst < 20 ms apart counting once.
+  local redraws
+  redraws=$(sed -n "$((line0 + 1)),${line1}p" "$H_DIR/watch.strace" |
+    awk '$3 ~ /^write\(1,/ { t = $2 + 0; if (last == "" || t - last > 0.02) n++; last = t } END { print n + 0 }')
+  record watch_storm_redraws "$(calc "$redraws / $window")"
+  record watch_storm_hwm "$(status_mib "$pid" VmHWM)"
+  record watch_storm_rss_anon "$(status_mib "$pid" RssAnon)"
+  sleep 1
+
+  # Latency at a normal rate: one event a second with its own text.
+  local lats=() seq=1000000000 d
+  for i in $(seq "$WATCH_PROBES"); do
+    seq=$((seq + 1))
+    local probe
+    probe=$(jq -cn --arg host "$host" --arg vm "$vm" --argjson seq "$seq" --arg text "probe-$i" \
+      '{schema:"vm-events/1", seq:$seq, boot:"bench-watch", time:"2026-11-26T02:21:24.457Z", host:$host,
+        domain:{name:$vm, id:3}, kind:"lifecycle", event:"resumed", detail:"unpaused", text:$text}')
+    t0=$(now_ns)
+    mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -q 0 -t "libvirt/$host/$vm/event/lifecycle" -m "$probe"
+    until screen_now | grep -q "probe-$i\b"; do
+      [ $(( ($(now_ns) - t0) / 1000000000 )) -lt 10 ] || break
+    done
+    t1=$(now_ns)
+    d=$(calc "($t1 - $t0) / 1e6")
+    lats+=("$d")
+    sleep 1
+  done
+  local sorted
+  sorted=$(printf '%s\n' "${lats[@]}" | sort -g)
+  record watch_latency_p50 "$(median "${lats[@]}")"
+  record watch_latency_p95 "$(awk -v n="${#lats[@]}" 'NR == int(n * 0.95 + 0.999) { print; exit }' <<<"$sorted")"
+  record watch_latency_max "$(tail -n 1 <<<"$sorted")"
+  tmw send-keys -t bench q
+  sleep 0.5
+  tmw kill-server 2>/dev/null
+  stop "$PUB_PID"
+  "$VM_STORM" -c "$LIBVIRT_URI" undefine "$n" --name "$host" 2>>"$H_DIR/storm.log"
+}
+
 # ---------------------------------------------------------------- report
 write_meta() {
   local notes_json method_json
@@ -512,7 +644,8 @@ write_meta() {
     "The classic baseline (bench/classic-pub) connects, publishes (QoS 1, waiting for PUBACK), disconnects, per event, inside the libvirt callback; it sets TCP_NODELAY to give it its best case.",
     ("Item 5: \($s) messages published once (mosquitto_pub -l, QoS 0: a QoS 1 flood makes mosquitto 2.0.11 drop the publisher with \"out of memory\") while every consumer is subscribed and stopped (SIGSTOP); then each consumer is continued in turn and timed until it has printed all of them."),
     "RSS from /proc/PID/status (VmRSS, VmHWM) or /usr/bin/time (peak RSS of vm-sub); CPU from /proc/PID/stat or /usr/bin/time; idle wake-ups = context switches (all threads) over 10 s with no events.",
-    "Scale: N persistent VMs defined, then vm-pub started; time until a subscriber has seen a retained state for every VM. vm-sub --list timed by hyperfine (median of 3), includes its default 500 ms quiet period."
+    "Scale: N persistent VMs defined, then vm-pub started; time until a subscriber has seen a retained state for every VM. vm-sub --list timed by hyperfine (median of 3), includes its default 500 ms quiet period.",
+    "--watch (item 8): vm-sub --watch in a 200x50 tmux pane, under strace (--seccomp-bpf, write(2) only), over the retained states of a vm-pub with N defined VMs; the storm is paced vm-events/1 lines through one mosquitto_pub -l (QoS 0) on one VM event topic; redraws = bursts of writes to the terminal less than 20 ms apart; latency = mosquitto_pub started → the event text read back with tmux capture-pane (polled), one event a second."
   ]')
   jq -n --arg date "$(date -u '+%Y-%m-%d %H:%M UTC')" --argjson quick "$QUICK" --arg runs "$RUNS" \
     --arg cpu "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)" --arg nproc "$(nproc)" \
@@ -526,6 +659,12 @@ write_meta() {
 }
 
 log "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ -n "$ONLY" ]; then
+  declare -F "$ONLY" >/dev/null || { echo "run: no step named $ONLY" >&2; exit 2; }
+  "$ONLY"
+  cat "$RES"
+  exit 0
+fi
 NOTES+=("load average at the start of the run: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs")
 if [ "$HAVE_PUB" = 1 ]; then
   throughput
@@ -537,6 +676,7 @@ virsh_baseline
 [ "$HAVE_SUB" = 1 ] && sub_profile
 [ "$HAVE_PUB" = 1 ] && [ "$HAVE_SUB" = 1 ] && idle_cost
 [ "$HAVE_PUB" = 1 ] && scale
+[ "$HAVE_PUB" = 1 ] && [ "$HAVE_SUB" = 1 ] && watch_load
 [ "$HAVE_PUB" = 1 ] && stop "$PUB_PID"
 
 write_meta

@@ -11,6 +11,7 @@
 
 #include "event_fields.h"
 #include "sanitize.h"
+#include "text_width.h"
 
 namespace vme {
 
@@ -121,33 +122,6 @@ FoundControl control_at(std::string_view s, std::size_t i) {
 
 // ---- columns and colours -----------------------------------------------
 
-/// Bytes in the UTF-8 sequence that starts with `lead` (valid UTF-8 assumed,
-/// as sanitize() guarantees).
-std::size_t utf8_length(unsigned char lead) {
-    if (lead < 0x80) return 1;
-    if (lead < 0xE0) return 2;
-    if (lead < 0xF0) return 3;
-    return 4;
-}
-
-/// `value` cut to at most `cap` display columns, ending in '…' when cut.
-/// Cuts only between code points, so the result stays valid UTF-8.
-std::string fit(std::string_view value, std::size_t cap) {
-    if (display_width(value) <= cap) return std::string(value);
-    std::string out;
-    std::size_t width = 0;
-    for (std::size_t i = 0; i < value.size();) {
-        const std::size_t len = std::min(utf8_length(static_cast<unsigned char>(value[i])),
-                                         value.size() - i);
-        const std::string_view cp = value.substr(i, len);
-        const std::size_t w = display_width(cp);
-        if (width + w > cap - 1) break;  // one column is kept for '…'
-        out += cp;
-        width += w;
-        i += len;
-    }
-    return out + "…";
-}
 
 constexpr std::string_view kReset = "\x1b[0m";
 constexpr std::string_view kDim = "2";
@@ -482,7 +456,7 @@ std::string json_for_terminal(std::string_view json) {
 // ---- HumanFormatter ----------------------------------------------------
 
 std::string HumanFormatter::pad(std::string_view value, std::size_t& width) {
-    std::string out = fit(value, kMaxColumnWidth);
+    std::string out = fit_width(value, kMaxColumnWidth);
     const std::size_t w = display_width(out);
     width = std::max(width, w);
     return out + std::string(width - w, ' ');

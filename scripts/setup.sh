@@ -14,11 +14,11 @@ set -euo pipefail
 packages=(
   # build
   meson ninja-build g++ pkg-config cmake
-  libvirt-dev libmosquitto-dev libcli11-dev nlohmann-json3-dev doctest-dev libsystemd-dev
+  libvirt-dev libmosquitto-dev libcli11-dev nlohmann-json3-dev doctest-dev libsystemd-dev libncurses-dev
   # the real services the tests and the demo run
   libvirt-daemon libvirt-clients mosquitto mosquitto-clients
   # test tools
-  jq util-linux procps iproute2 openssl mandoc groff-base man-db bash-completion systemd
+  jq util-linux procps iproute2 openssl mandoc groff-base man-db bash-completion systemd tmux
   clang libclang-rt-14-dev
 )
 if [ "${1:-}" = "--tests" ]; then

@@ -19,17 +19,6 @@ bool exact_hosts_only(const Filter& filter) {
                         [](const std::string& h) { return has_glob(h); });
 }
 
-/// A State row made from an inventory line (fallback when no state arrived).
-State state_from_inventory(const std::string& host, const InventoryEntry& entry) {
-    State state;
-    state.host = host;
-    state.domain = entry.domain;
-    state.state = entry.state;
-    state.reason = entry.reason;
-    state.state_code = state_code(entry.state).value_or(0);
-    return state;
-}
-
 /// The ID column: the domain id, or "-" when inactive.
 std::string id_text(int id) { return id < 0 ? "-" : std::to_string(id); }
 
@@ -46,50 +35,84 @@ std::vector<std::string> list_subscriptions(std::string_view prefix, const Filte
     return topics;
 }
 
-void ListCollector::add(std::string_view topic, std::string_view payload) {
-    auto parts = parse_topic(prefix_, topic);
-    if (!parts) return diag_.warn("on " + shown(topic) + ": not a vm-events/1 topic; skipped");
+namespace {
+
+/// Decodes the state, status and inventory payloads for a FleetSink.
+class FleetRouter {
+public:
+    FleetRouter(std::string_view topic, Diagnostics& diag, FleetSink& sink)
+        : topic_(topic), diag_(diag), sink_(sink) {}
+
+    void state(const std::string& host, const std::string& vm, std::string_view payload) {
+        if (payload.empty()) return sink_.on_fleet_state(host, vm, nullptr);  // the VM was removed
+        auto state = decode_state(payload);
+        if (!state) return warn("undecodable state: " + shown(state.error().message));
+        if (state->host != host || state->domain.name != vm) return warn("state names another host or VM; skipped");
+        sink_.on_fleet_state(host, vm, &*state);
+    }
+
+    void status(const std::string& host, std::string_view payload) {
+        if (payload.empty()) return sink_.on_fleet_status(host, nullptr);
+        auto status = decode_status(payload);
+        if (!status) return warn("undecodable status: " + shown(status.error().message));
+        if (status->host != host) return warn("status names another host; skipped");
+        sink_.on_fleet_status(host, &*status);
+    }
+
+    void inventory(const std::string& host, std::string_view payload) {
+        if (payload.empty()) return sink_.on_fleet_inventory(host, nullptr);
+        auto entries = decode_inventory(payload);
+        if (!entries) return warn("undecodable inventory: " + shown(entries.error().message));
+        sink_.on_fleet_inventory(host, &*entries);
+    }
+
+    void warn(const std::string& what) { diag_.warn("on " + shown(topic_) + ": " + what); }
+
+private:
+    std::string_view topic_;
+    Diagnostics& diag_;
+    FleetSink& sink_;
+};
+
+}  // namespace
+
+State state_from_inventory(const std::string& host, const InventoryEntry& entry) {
+    State state;
+    state.host = host;
+    state.domain = entry.domain;
+    state.state = entry.state;
+    state.reason = entry.reason;
+    state.state_code = state_code(entry.state).value_or(0);
+    return state;
+}
+
+void route_fleet_message(std::string_view prefix, std::string_view topic, std::string_view payload,
+                         Diagnostics& diag, FleetSink& sink) {
+    FleetRouter router(topic, diag, sink);
+    auto parts = parse_topic(prefix, topic);
+    if (!parts) return router.warn("not a vm-events/1 topic; skipped");
     switch (parts->type) {
-    case TopicType::State: return add_state(parts->host, parts->vm, topic, payload);
-    case TopicType::Status: return add_status(parts->host, topic, payload);
-    case TopicType::Inventory: return add_inventory(parts->host, topic, payload);
-    case TopicType::Event: return;  // not subscribed; a stray live event says nothing about state
+    case TopicType::State: return router.state(parts->host, parts->vm, payload);
+    case TopicType::Status: return router.status(parts->host, payload);
+    case TopicType::Inventory: return router.inventory(parts->host, payload);
+    case TopicType::Event: return;  // a live event says nothing about state
     }
 }
 
-void ListCollector::add_state(const std::string& host, const std::string& vm, std::string_view topic,
-                              std::string_view payload) {
+void ListCollector::on_fleet_state(const std::string& host, const std::string& vm, const State* state) {
     auto key = std::make_pair(host, vm);
-    if (payload.empty()) {
-        states_.erase(key);  // the VM was removed
-        return;
-    }
-    auto state = decode_state(payload);
-    if (!state) return diag_.warn("on " + shown(topic) + ": undecodable state: " + shown(state.error().message));
-    if (state->host != host || state->domain.name != vm)
-        return diag_.warn("on " + shown(topic) + ": state names another host or VM; skipped");
-    states_[key] = std::move(*state);
+    if (state) states_[key] = *state;
+    else states_.erase(key);
 }
 
-void ListCollector::add_status(const std::string& host, std::string_view topic, std::string_view payload) {
-    if (payload.empty()) {
-        statuses_.erase(host);
-        return;
-    }
-    auto status = decode_status(payload);
-    if (!status) return diag_.warn("on " + shown(topic) + ": undecodable status: " + shown(status.error().message));
-    if (status->host != host) return diag_.warn("on " + shown(topic) + ": status names another host; skipped");
-    statuses_[host] = std::move(*status);
+void ListCollector::on_fleet_status(const std::string& host, const HostStatus* status) {
+    if (status) statuses_[host] = *status;
+    else statuses_.erase(host);
 }
 
-void ListCollector::add_inventory(const std::string& host, std::string_view topic, std::string_view payload) {
-    if (payload.empty()) {
-        inventories_.erase(host);
-        return;
-    }
-    auto entries = decode_inventory(payload);
-    if (!entries) return diag_.warn("on " + shown(topic) + ": undecodable inventory: " + shown(entries.error().message));
-    inventories_[host] = std::move(*entries);
+void ListCollector::on_fleet_inventory(const std::string& host, const std::vector<InventoryEntry>* entries) {
+    if (entries) inventories_[host] = *entries;
+    else inventories_.erase(host);
 }
 
 std::vector<State> ListCollector::rows() const {

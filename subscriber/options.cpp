@@ -18,7 +18,8 @@ namespace {
 
 constexpr const char* kExitHelp =
     "Exit status:\n"
-    "  0    the count was reached, --list printed, or interrupted without -C\n"
+    "  0    the count was reached, --list printed, --watch quit, or interrupted\n"
+    "       without -C\n"
     "  1    runtime failure: broker unreachable after --retries, connection or\n"
     "       subscription refused\n"
     "  2    usage error\n"
@@ -106,6 +107,7 @@ void add_run_options(CLI::App& app, Options& o, RawOptions& raw) {
     app.add_option("-W,--timeout", o.timeout_s, "give up after SECONDS (decimals allowed), exit 124")
         ->check(CLI::PositiveNumber);
     app.add_flag("--list", o.list, "print every VM's current state on every host, then exit");
+    app.add_flag("--watch", o.watch, "a live full-screen view of every VM on every host (a terminal)");
     app.add_option("--list-wait", o.list_wait_ms, "--list: quiet period in ms (default 500)")
         ->check(CLI::Range(0, 60000));
     app.add_option("--exec", raw.exec_help, "run COMMAND [ARGS...] for each event (rest of the line)");
@@ -183,6 +185,20 @@ Status check_list(const Options& o) {
     return Ok{};
 }
 
+/// --watch is a screen of states: no option that prints or runs per event.
+Status check_watch(const Options& o) {
+    if (!o.watch) return Ok{};
+    if (o.list) return Error{"--watch and --list exclude each other"};
+    if (o.count != 0) return Error{"--watch and -C exclude each other"};
+    if (!o.exec.empty()) return Error{"--watch and --exec exclude each other"};
+    if (!o.topics.empty()) return Error{"--watch and -t exclude each other"};
+    if (!o.share.empty()) return Error{"--watch and --share exclude each other (shared subscriptions get no retained states)"};
+    if (o.output != OutputMode::Human) return Error{"--watch draws a screen: -o json, -o template and -F do not apply"};
+    if (!o.filter.kinds.empty() || !o.filter.events.empty())
+        return Error{"--watch shows states: --kind and --event do not apply"};
+    return Ok{};
+}
+
 /// Output mode from -o/-F, colour choice, and whether events reach stdout.
 Status resolve_output(Options& o, const RawOptions& raw) {
     o.output_given = !raw.output.empty() || !o.format.empty();
@@ -208,6 +224,7 @@ Status validate(Options& o, const RawOptions& raw) {
     if (auto st = check_kinds(o); !st) return st;
     if (auto st = check_session(o); !st) return st;
     if (auto st = check_share(o); !st) return st;
+    if (auto st = check_watch(o); !st) return st;
     return check_list(o);
 }
 

@@ -39,6 +39,7 @@ struct Options {
     long count = 0;                ///< 0: no -C
     double timeout_s = 0;          ///< 0: no -W
     bool list = false;
+    bool watch = false;            ///< --watch: the live full-screen view
     int list_wait_ms = 500;
     std::vector<std::string> exec; ///< command and arguments; empty: no --exec
     std::vector<std::string> topics;  ///< -t raw filters; empty: vm-events/1 topics

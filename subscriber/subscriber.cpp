@@ -11,6 +11,7 @@
 #include <exception>
 
 #include "common/sanitize.h"
+#include "common/topic.h"
 
 namespace vme::sub {
 namespace {
@@ -37,6 +38,12 @@ int run_checked(int argc, char** argv) {
     if (!parsed.options) return parsed.exit_code;
     const Options& options = *parsed.options;
     Diagnostics diag("vm-sub", options.verbose);
+    if (options.watch) {
+        if (auto why = watch_refusal(::isatty(1) == 1); !why.empty()) {
+            diag.say(why);
+            return kExitUsage;
+        }
+    }
     std::string warning;
     auto config = connection_config(options, warning);
     if (!warning.empty()) diag.say("warning: " + warning);
@@ -47,7 +54,8 @@ int run_checked(int argc, char** argv) {
     }
     // A reader that goes away (`| head -1`) must give EPIPE, not kill us.
     std::signal(SIGPIPE, SIG_IGN);
-    io::SignalFd signals({SIGINT, SIGTERM, SIGCHLD});
+    io::SignalFd signals = options.watch ? io::SignalFd({SIGINT, SIGTERM, SIGCHLD, SIGHUP, SIGWINCH})
+                                         : io::SignalFd({SIGINT, SIGTERM, SIGCHLD});
     if (signals.fd() < 0) {
         diag.say(std::string("cannot create a signalfd: ") + std::strerror(errno));
         return kExitFailure;
@@ -80,6 +88,12 @@ Result<io::ConnectionConfig> connection_config(const Options& options, std::stri
 
 std::vector<std::string> subscriptions(const Options& options) {
     if (options.list) return list_subscriptions(options.prefix, options.filter);
+    if (options.watch) {
+        // What --list reads, plus the events.
+        std::vector<std::string> topics = list_subscriptions(options.prefix, options.filter);
+        for (auto& topic : event_subscriptions(options.prefix, options.filter)) topics.push_back(std::move(topic));
+        return topics;
+    }
     std::vector<std::string> topics = options.topics;
     if (topics.empty()) topics = event_subscriptions(options.prefix, options.filter);
     if (!options.share.empty()) {
@@ -102,6 +116,9 @@ Subscriber::Subscriber(const Options& options, io::ConnectionConfig config, Even
       handler_(handler_config(options), diag_, *this),
       signals_(signals) {
     if (options.list) list_.emplace(options.prefix, options.filter, diag_);
+    if (options.watch) {
+        watch_.emplace(options, sanitize(describe(config_.url)), loop_, diag_, [this] { finish(kExitOk); });
+    }
     if (!options.exec.empty()) exec_.emplace(options.exec, diag_);
 }
 
@@ -113,6 +130,12 @@ int Subscriber::run() {
     }
     client_ = std::move(*client);
     loop_.watch(signals_.fd(), POLLIN, [this](short) { on_signal(); });
+    if (watch_) {
+        if (auto st = watch_->start(); !st) {
+            diag_.say("--watch: " + st.error().message);
+            return kExitFailure;
+        }
+    }
     if (options_.timeout_s > 0) {
         auto ms = milliseconds(static_cast<long long>(options_.timeout_s * 1000.0 + 0.5));
         timeout_timer_ = loop_.after(ms, [this] { finish(kExitTimeout); });
@@ -125,6 +148,7 @@ int Subscriber::run() {
     });
     client_->start();
     if (exit_status_ < 0) loop_.run();
+    if (watch_) watch_->close();  // the terminal back first, then what stderr had to say
     printer_.out().flush();
     client_->stop();
     return exit_status_ < 0 ? kExitFailure : exit_status_;
@@ -135,6 +159,8 @@ void Subscriber::on_signal() {
         if (sig == SIGCHLD) {
             if (exec_) exec_->on_child_exit();
             finish_when_done();
+        } else if (sig == SIGWINCH) {
+            if (watch_) watch_->on_resize();
         } else {
             finish(interrupted_status());
         }
@@ -149,6 +175,7 @@ int Subscriber::interrupted_status() const {
 void Subscriber::on_connected(bool session_present) {
     failed_attempts_ = 0;
     ever_connected_ = true;
+    if (watch_) watch_->set_connected(true);
     diag_.verbose("connected to " + sanitize(describe(config_.url)) +
                   (session_present ? " (session resumed)" : ""));
     // Subscribe on every connect: cheap, and right also when the broker
@@ -163,6 +190,7 @@ void Subscriber::on_connected(bool session_present) {
 
 void Subscriber::on_disconnected(const std::string& reason) {
     if (exit_status_ >= 0) return;
+    if (watch_) watch_->set_connected(false);
     ++failed_attempts_;
     std::string url = sanitize(describe(config_.url));
     if (options_.retries > 0 && failed_attempts_ >= options_.retries) {
@@ -211,12 +239,19 @@ void Subscriber::on_message(std::string_view topic, std::string_view payload, bo
 
 void Subscriber::dispatch(std::string_view topic, std::string_view payload, bool retained) {
     if (exit_status_ >= 0) return;
+    if (watch_) {
+        // Events through the pipeline (checks, filter, seq), the rest to the screen.
+        auto parts = parse_topic(options_.prefix, topic);
+        if (parts && parts->type == TopicType::Event) return handler_.handle(topic, payload, retained);
+        return watch_->on_fleet_message(topic, payload, retained);
+    }
     if (!list_) return handler_.handle(topic, payload, retained);
     list_->add(topic, payload);
     if (subscribed_) rearm_list_quiet_timer();
 }
 
 void Subscriber::on_event(const Event& event) {
+    if (watch_) return watch_->on_event(event);
     if (count_reached_) return;
     if (options_.print_events && !printer_.event(event)) return finish(kExitOk);  // reader gone
     if (exec_) exec_->enqueue(event);
@@ -237,6 +272,7 @@ void Subscriber::finish_when_done() {
 }
 
 void Subscriber::on_status(const HostStatus& status, StatusChange change) {
+    if (watch_) return;  // statuses reach the screen through on_fleet_message
     if (options_.print_events && !printer_.status(status, change)) finish(kExitOk);
 }
 

@@ -1,7 +1,8 @@
 // vm-sub's wiring: one thread, one io::EventLoop driving the MQTT
-// connection, a signalfd (SIGINT, SIGTERM, SIGCHLD) and the -W and --list
-// timers; messages go through MessageHandler (or ListCollector) to stdout
-// and --exec.
+// connection, a signalfd (SIGINT, SIGTERM, SIGCHLD; with --watch also
+// SIGWINCH and SIGHUP) and the -W and --list timers; messages go through
+// MessageHandler (or ListCollector) to stdout and --exec, or to the
+// --watch screen.
 #pragma once
 
 #include <memory>
@@ -17,6 +18,7 @@
 #include "subscriber/message_handler.h"
 #include "subscriber/options.h"
 #include "subscriber/output.h"
+#include "subscriber/watch_mode.h"
 
 namespace vme::sub {
 
@@ -53,9 +55,10 @@ public:
     void on_foreign(std::string_view topic, std::string_view payload) override;
 
 private:
-    /// Drains the signalfd: SIGCHLD reaps --exec children, SIGINT/SIGTERM end the run.
+    /// Drains the signalfd: SIGCHLD reaps --exec children, SIGWINCH resizes
+    /// the --watch screen, SIGINT/SIGTERM/SIGHUP end the run.
     void on_signal();
-    /// Routes a message to the --list collector or the event pipeline.
+    /// Routes a message to the --list collector, the --watch screen or the event pipeline.
     void dispatch(std::string_view topic, std::string_view payload, bool retained);
     /// After the SUBACK: the --list-wait quiet timer and the hard cap.
     void start_list_timers();
@@ -81,6 +84,7 @@ private:
     MessageHandler handler_;
     std::optional<ListCollector> list_;
     std::optional<ExecRunner> exec_;
+    std::optional<WatchMode> watch_;
     io::SignalFd& signals_;
     std::unique_ptr<io::MqttClient> client_;
     int exit_status_ = -1;       ///< -1 while running

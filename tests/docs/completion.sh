@@ -66,6 +66,8 @@ expect_exact "--output" _vm_sub vm-sub --out
 expect_exact "--color --config --count" _vm_sub vm-sub --co
 expect_has "--list-wait" _vm_sub vm-sub --li
 expect_has "--no-gap-check" _vm_sub vm-sub --no
+expect_exact "--watch" _vm_sub vm-sub --wa
+expect_lacks "--watch" _vm_pub vm-pub --
 expect_exact "--drain-timeout" _vm_pub vm-pub --dr
 expect_has "--stdout" _vm_pub vm-pub --st
 expect_lacks "--list" _vm_pub vm-pub --
