@@ -6,12 +6,16 @@
 
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
+#include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+
+#include "io/tls_peer.h"
 
 namespace vme::io {
 
@@ -43,6 +47,22 @@ Status check(int rc, const char* what) {
 
 const char* opt(const std::string& s) { return s.empty() ? nullptr : s.c_str(); }
 
+/// "host:port", IPv6 literals in brackets: the address an attempt tried.
+std::string address_of(const BrokerUrl& url) {
+    bool v6 = url.host.find(':') != std::string::npos;
+    return (v6 ? "[" + url.host + "]" : url.host) + ":" + std::to_string(url.port);
+}
+
+/// The MQTT 5 reason-string property of a CONNACK ("" when absent).
+std::string reason_string(const mosquitto_property* props) {
+    char* value = nullptr;
+    if (!props || !mosquitto_property_read_string(props, MQTT_PROP_REASON_STRING, &value, false) || !value)
+        return {};
+    std::string s(value);
+    std::free(value);
+    return s;
+}
+
 }  // namespace
 
 /// The C callbacks and the socket plumbing. Context arrives through the
@@ -50,18 +70,22 @@ const char* opt(const std::string& s) { return s.empty() ? nullptr : s.c_str(); 
 struct MqttClient::Impl {
     static MqttClient& self(void* obj) { return *static_cast<MqttClient*>(obj); }
 
-    static void on_connect(struct mosquitto*, void* obj, int rc, int flags,
-                           const mosquitto_property*) noexcept {
+    static void on_connect(struct mosquitto* m, void* obj, int rc, int flags,
+                           const mosquitto_property* props) noexcept {
         try {
             auto& c = self(obj);
             if (rc != 0) {
                 // libmosquitto closes the socket after this; after_io() reports it.
-                if (c.reason_.empty())
-                    c.reason_ = std::string("connection refused: ") +
-                                (c.config_.protocol == 5 ? mosquitto_reason_string(rc)
-                                                         : mosquitto_connack_string(rc));
+                bool v5 = c.config_.protocol == 5;
+                if (!c.cause_)
+                    c.cause_ = connack_cause(c.config_.protocol, rc,
+                                             v5 ? mosquitto_reason_string(rc) : mosquitto_connack_string(rc),
+                                             v5 ? reason_string(props) : std::string());
                 return;
             }
+            // Connected: no more failure facts to gather, and libmosquitto
+            // formats every log line it has a callback for (one per packet).
+            mosquitto_log_callback_set(m, nullptr);
             c.connected_ = true;
             c.current_backoff_ms_ = c.backoff_.initial_ms;
             c.listener_.on_connected((flags & 1) != 0);
@@ -73,6 +97,28 @@ struct MqttClient::Impl {
         try {
             auto& c = self(obj);
             if (c.reason_.empty()) c.reason_ = rc == 0 ? "disconnected" : mosq_reason(rc);
+        } catch (...) {
+        }
+    }
+
+    /// Set only while an attempt is under way: libmosquitto reports OpenSSL's
+    /// errors (and its own host name check) only here, at error level. At
+    /// the first OpenSSL error the handshake's SSL object still exists, so
+    /// its verify result and the server's certificate are read then.
+    static void on_log(struct mosquitto* m, void* obj, int level, const char* text) noexcept {
+        try {
+            if (level != MOSQ_LOG_ERR || !text) return;
+            auto& c = self(obj);
+            std::string_view line(text);
+            if (line.find("host name verification failed") != std::string_view::npos) {
+                c.hostname_failed_ = true;
+                return;
+            }
+            if (line.rfind("OpenSSL Error", 0) != 0) return;
+            c.tls_errors_.emplace_back(line);
+            if (c.cause_) return;
+            if (auto f = tls_verify_failure(mosquitto_ssl_get(m), c.config_.url.host, c.hostname_failed_))
+                c.cause_ = tls_verify_cause(*f);
         } catch (...) {
         }
     }
@@ -178,14 +224,22 @@ struct MqttClient::Impl {
         c.reconnect_timer_ = 0;
         if (c.stopped_) return;
         c.reason_.clear();
+        forget_attempt(c);
         c.abandoned_ = false;
         c.last_inbound_ = EventLoop::Clock::now();
+        mosquitto_log_callback_set(c.mosq_.get(), on_log);
+        errno = 0;
         int rc = c.attempted_
                      ? mosquitto_reconnect_async(c.mosq_.get())
                      : mosquitto_connect_bind_async(c.mosq_.get(), c.config_.url.host.c_str(),
                                                     c.config_.url.port, c.config_.keepalive, nullptr);
         c.attempted_ = true;
         if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_CONN_PENDING) {
+            // libmosquitto resolves the name itself and leaves getaddrinfo's
+            // code in errno; a failed connect() leaves its errno.
+            int err = errno;
+            if (rc == MOSQ_ERR_EAI) c.cause_ = dns_cause(c.config_.url.host, gai_strerror(err));
+            else if (rc == MOSQ_ERR_ERRNO && err != 0) c.cause_ = socket_cause(address_of(c.config_.url), std::strerror(err));
             c.reason_ = mosq_reason(rc);
             // A socket left open after an error is closed by the next attempt.
             c.abandoned_ = true;
@@ -227,8 +281,56 @@ struct MqttClient::Impl {
         int err = 0;
         socklen_t len = sizeof err;
         if (::getsockopt(c.watched_fd_, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err == 0) return false;
+        // A reset after the TCP handshake is the server's answer to what we
+        // sent (attempt_cause looks at what it sent back); anything else is
+        // the connection itself failing (refused, timed out, unreachable).
+        if (err == ECONNRESET || err == EPIPE) c.peer_ended_ = true;
+        else if (!c.cause_) c.cause_ = socket_cause(address_of(c.config_.url), std::strerror(err));
         abandon(c, std::strerror(err));
         return true;
+    }
+
+    /// Before libmosquitto reads during an attempt: notes the server's first
+    /// byte (MSG_PEEK leaves it for libmosquitto), whether it ended the
+    /// connection, and whether the TLS handshake got an answer, so that a
+    /// TLS server behind mqtt:// or a plain one behind mqtts:// is recognised.
+    static void note_peer(MqttClient& c) {
+        unsigned char byte = 0;
+        ssize_t n = ::recv(c.watched_fd_, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (n > 0 && !c.first_byte_) c.first_byte_ = byte;
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) c.peer_ended_ = true;
+        if (c.config_.url.tls && !tls_awaiting_server_hello(mosquitto_ssl_get(c.mosq_.get())))
+            c.server_answered_ = true;
+    }
+
+    static void forget_attempt(MqttClient& c) {
+        c.cause_.reset();
+        c.tls_errors_.clear();
+        c.hostname_failed_ = false;
+        c.first_byte_.reset();
+        c.server_answered_ = false;
+        c.peer_ended_ = false;
+    }
+
+    /// Why the attempt that just ended failed, from the facts gathered
+    /// during it: a definite cause first, then a protocol mismatch, then
+    /// OpenSSL's errors, then libmosquitto's own words.
+    static ConnectCause attempt_cause(MqttClient& c) {
+        if (c.cause_) return *c.cause_;
+        const bool tls = c.config_.url.tls;
+        if (tls && c.hostname_failed_) {
+            TlsVerifyFailure f;
+            f.hostname_mismatch = true;
+            f.checked_name = c.config_.url.host;
+            return tls_verify_cause(f);
+        }
+        if (c.peer_ended_) {
+            PeerSpeaks peer = c.first_byte_ ? peer_speaks(c.first_byte_)
+                                            : (c.server_answered_ ? PeerSpeaks::Unknown : PeerSpeaks::Nothing);
+            if (auto mismatch = protocol_mismatch_cause(tls, peer)) return *mismatch;
+        }
+        if (!c.tls_errors_.empty()) return tls_error_cause(c.tls_errors_);
+        return {c.reason_.empty() ? "connection lost" : c.reason_, false};
     }
 
     /// Gives up on a socket libmosquitto does not close by itself (a hang-up
@@ -244,6 +346,7 @@ struct MqttClient::Impl {
     static void on_socket(MqttClient& c, short revents) {
         if (!c.connected_ && connect_failed(c)) return;
         int fd = c.watched_fd_;
+        if (!c.connected_ && (revents & (POLLIN | POLLHUP | POLLERR))) note_peer(c);
         if (revents & (POLLIN | POLLHUP | POLLERR)) {
             c.last_inbound_ = EventLoop::Clock::now();
             in_library(c, [](mosquitto* m) { mosquitto_loop_read(m, 1000); });
@@ -276,12 +379,17 @@ struct MqttClient::Impl {
 
     /// The connection is gone (or never came): tell the listener, retry later.
     static void lost(MqttClient& c) {
+        bool was_connected = c.connected_;
         c.connected_ = false;
         if (c.stopped_) return;
-        std::string reason = c.reason_.empty() ? "connection lost" : c.reason_;
+        ConnectCause cause = was_connected ? ConnectCause{c.reason_.empty() ? "connection lost" : c.reason_, false}
+                                           : attempt_cause(c);
         c.reason_.clear();
+        forget_attempt(c);
+        // Retrying soon cannot fix a bad certificate or refused credentials.
+        if (cause.permanent) c.current_backoff_ms_ = c.backoff_.max_ms;
         schedule_reconnect(c);
-        c.listener_.on_disconnected(reason);
+        c.listener_.on_disconnected(cause.text);
     }
 
     static void schedule_reconnect(MqttClient& c) {

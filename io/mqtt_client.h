@@ -5,10 +5,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/connect_error.h"
 #include "common/result.h"
 #include "io/client_options.h"
 #include "io/event_loop.h"
@@ -23,8 +25,13 @@ public:
     virtual ~MqttListener() = default;
     /// Connected (CONNACK accepted). `session_present` as the broker said.
     virtual void on_connected(bool session_present) = 0;
-    /// Connection lost or refused; `reason` is libmosquitto's text. A
-    /// reconnect is already scheduled unless the client was stopped.
+    /// Connection lost or refused. `reason` is one line naming the cause
+    /// with the library's own words (getaddrinfo, errno, OpenSSL's
+    /// verification result, the CONNACK code; common/connect_error), the
+    /// same text each time for the same cause. A reconnect is already
+    /// scheduled unless the client was stopped; after a cause retrying
+    /// cannot change (a certificate that fails verification, refused
+    /// credentials) it comes after the longest backoff.
     virtual void on_disconnected(const std::string& reason) = 0;
     /// A QoS>0 message was acknowledged (QoS 0: written to the socket).
     virtual void on_published(int mid) { (void)mid; }
@@ -56,7 +63,9 @@ public:
 
     /// Starts connecting (non-blocking after name resolution) and keeps
     /// reconnecting with backoff whenever the connection is lost or refused,
-    /// until stop(). Every failed attempt reaches on_disconnected.
+    /// until stop(). Every failed attempt reaches on_disconnected; a
+    /// permanent cause (ConnectCause::permanent) sets the backoff to its
+    /// maximum at once.
     void start();
 
     /// Disconnects cleanly (DISCONNECT packet) and stops reconnecting.
@@ -108,7 +117,14 @@ private:
     bool in_publish_ = false;         ///< inside mosquitto_publish_v5
     std::vector<int> early_acks_;     ///< QoS 0 completions reported from inside publish()
     EventLoop::TimerId early_ack_timer_ = 0;
-    std::string reason_;              ///< why the current attempt failed (first reason wins)
+    std::string reason_;              ///< why the connection ended, in libmosquitto's words (first wins)
+    // What the current attempt learnt about its failure (Impl::attempt_cause words it).
+    std::optional<ConnectCause> cause_;     ///< a definite cause: DNS, TCP, certificate, CONNACK (first wins)
+    std::vector<std::string> tls_errors_;   ///< OpenSSL's error lines, as libmosquitto logs them
+    bool hostname_failed_ = false;          ///< libmosquitto's host name check failed
+    std::optional<unsigned char> first_byte_;  ///< the first byte the server sent
+    bool server_answered_ = false;          ///< the TLS handshake got past the ServerHello
+    bool peer_ended_ = false;               ///< the server closed or reset the connection
     EventLoop::Clock::time_point last_inbound_{};  ///< last time the socket was readable
 };
 

@@ -148,6 +148,7 @@ int Subscriber::interrupted_status() const {
 
 void Subscriber::on_connected(bool session_present) {
     failed_attempts_ = 0;
+    last_failure_.clear();
     ever_connected_ = true;
     diag_.verbose("connected to " + sanitize(describe(config_.url)) +
                   (session_present ? " (session resumed)" : ""));
@@ -170,8 +171,11 @@ void Subscriber::on_disconnected(const std::string& reason) {
                   std::to_string(failed_attempts_) + " attempts)");
         return finish(kExitFailure);
     }
-    diag_.say((failed_attempts_ == 1 && ever_connected_ ? "connection to " + url + " lost: "
-                                                         : "cannot connect to " + url + ": ") +
+    bool lost = failed_attempts_ == 1 && ever_connected_;
+    // Once per cause: the same cause again at the next attempt says nothing new.
+    if (!lost && reason == last_failure_) return;
+    last_failure_ = reason;
+    diag_.say((lost ? "connection to " + url + " lost: " : "cannot connect to " + url + ": ") +
               sanitize(reason) + "; retrying");
 }
 
