@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "io/tls_context.h"
 #include "io/tls_peer.h"
 
 namespace vme::io {
@@ -88,6 +89,7 @@ struct MqttClient::Impl {
             mosquitto_log_callback_set(m, nullptr);
             c.connected_ = true;
             c.current_backoff_ms_ = c.backoff_.initial_ms;
+            c.address_turn_ = 0;
             c.listener_.on_connected((flags & 1) != 0);
         } catch (...) {
         }
@@ -188,16 +190,13 @@ struct MqttClient::Impl {
     static Status configure_tls(MqttClient& c) {
         const auto& cfg = c.config_;
         if (!cfg.url.tls) return Ok{};
+        // Our own context: libmosquitto is given an address, not the name
+        // the certificate must match (see attempt()). It keeps a reference.
+        auto ctx = make_tls_context(cfg);
+        if (!ctx) return Error{"TLS: " + ctx.error().message};
         auto* m = c.mosq_.get();
-        if (cfg.cafile.empty() && cfg.capath.empty()) {
-            // No CA given: trust the system's store, as a browser would.
-            if (auto s = check(mosquitto_int_option(m, MOSQ_OPT_TLS_USE_OS_CERTS, 1), "TLS"); !s) return s;
-        } else {
-            int rc = mosquitto_tls_set(m, opt(cfg.cafile), opt(cfg.capath), opt(cfg.cert), opt(cfg.key), nullptr);
-            if (auto s = check(rc, "TLS"); !s) return s;
-        }
-        if (cfg.insecure) return check(mosquitto_tls_insecure_set(m, true), "TLS");
-        return Ok{};
+        if (auto s = check(mosquitto_int_option(m, MOSQ_OPT_SSL_CTX_WITH_DEFAULTS, 0), "TLS"); !s) return s;
+        return check(mosquitto_void_option(m, MOSQ_OPT_SSL_CTX, ctx->get()), "TLS");
     }
 
     /// libmosquitto 2.0 takes CONNECT properties only through the blocking
@@ -220,26 +219,40 @@ struct MqttClient::Impl {
 
     /// One connection attempt; a failure that shows at once is reported
     /// like any other and the next attempt scheduled.
+    /// libmosquitto would resolve the name itself, blocking the loop for as
+    /// long as DNS takes: the Resolver looks it up on a helper thread, and
+    /// libmosquitto connects to an address (TLS keeps the name, see
+    /// io/tls_context). Consecutive failures go through the addresses in turn.
     static void attempt(MqttClient& c) {
         c.reconnect_timer_ = 0;
         if (c.stopped_) return;
         c.reason_.clear();
         forget_attempt(c);
+        MqttClient* cp = &c;
+        c.resolver_.resolve(c.config_.url.host, [cp](Resolver::Answer answer) { resolved(*cp, std::move(answer)); });
+    }
+
+    static void resolved(MqttClient& c, Resolver::Answer answer) {
+        if (c.stopped_) return;
+        if (answer.addresses.empty()) {
+            c.cause_ = dns_cause(c.config_.url.host, answer.error);
+            lost(c);
+            return;
+        }
+        const std::string& address = answer.addresses[c.address_turn_++ % answer.addresses.size()];
+        BrokerUrl tried = c.config_.url;
+        tried.host = address;
+        c.attempt_address_ = address_of(tried);
         c.abandoned_ = false;
         c.last_inbound_ = EventLoop::Clock::now();
         mosquitto_log_callback_set(c.mosq_.get(), on_log);
         errno = 0;
-        int rc = c.attempted_
-                     ? mosquitto_reconnect_async(c.mosq_.get())
-                     : mosquitto_connect_bind_async(c.mosq_.get(), c.config_.url.host.c_str(),
-                                                    c.config_.url.port, c.config_.keepalive, nullptr);
-        c.attempted_ = true;
+        // (Re)connects to `address`; an earlier socket left open is closed first.
+        int rc = mosquitto_connect_bind_async(c.mosq_.get(), address.c_str(), c.config_.url.port,
+                                              c.config_.keepalive, nullptr);
         if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_CONN_PENDING) {
-            // libmosquitto resolves the name itself and leaves getaddrinfo's
-            // code in errno; a failed connect() leaves its errno.
             int err = errno;
-            if (rc == MOSQ_ERR_EAI) c.cause_ = dns_cause(c.config_.url.host, gai_strerror(err));
-            else if (rc == MOSQ_ERR_ERRNO && err != 0) c.cause_ = socket_cause(address_of(c.config_.url), std::strerror(err));
+            if (rc == MOSQ_ERR_ERRNO && err != 0) c.cause_ = socket_cause(c.attempt_address_, std::strerror(err));
             c.reason_ = mosq_reason(rc);
             // A socket left open after an error is closed by the next attempt.
             c.abandoned_ = true;
@@ -285,7 +298,7 @@ struct MqttClient::Impl {
         // sent (attempt_cause looks at what it sent back); anything else is
         // the connection itself failing (refused, timed out, unreachable).
         if (err == ECONNRESET || err == EPIPE) c.peer_ended_ = true;
-        else if (!c.cause_) c.cause_ = socket_cause(address_of(c.config_.url), std::strerror(err));
+        else if (!c.cause_) c.cause_ = socket_cause(c.attempt_address_, std::strerror(err));
         abandon(c, std::strerror(err));
         return true;
     }
@@ -428,7 +441,7 @@ struct MqttClient::Impl {
 };
 
 MqttClient::MqttClient(const ConnectionConfig& config, EventLoop& loop, MqttListener& listener, Backoff backoff)
-    : config_(config), loop_(loop), listener_(listener), backoff_(backoff),
+    : config_(config), loop_(loop), listener_(listener), backoff_(backoff), resolver_(loop),
       current_backoff_ms_(backoff.initial_ms) {}
 
 Result<std::unique_ptr<MqttClient>> MqttClient::create(const ConnectionConfig& config, EventLoop& loop,
@@ -457,6 +470,7 @@ void MqttClient::start() {
 
 void MqttClient::stop() {
     stopped_ = true;
+    resolver_.cancel();
     if (reconnect_timer_ != 0) loop_.cancel(reconnect_timer_);
     reconnect_timer_ = 0;
     if (misc_timer_ != 0) loop_.cancel(misc_timer_);

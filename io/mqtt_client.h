@@ -14,6 +14,7 @@
 #include "common/result.h"
 #include "io/client_options.h"
 #include "io/event_loop.h"
+#include "io/resolver.h"
 
 struct mosquitto;
 
@@ -103,6 +104,7 @@ private:
     EventLoop& loop_;
     MqttListener& listener_;
     Backoff backoff_;
+    Resolver resolver_;               ///< the broker's name, looked up off the loop
     std::unique_ptr<struct mosquitto, MosquittoDeleter> mosq_;
     bool connected_ = false;
     bool stopped_ = false;
@@ -112,7 +114,8 @@ private:
     EventLoop::TimerId reconnect_timer_ = 0;
     bool abandoned_ = false;          ///< socket given up on; libmosquitto closes it at the next attempt
     int in_library_ = 0;              ///< >0 while a libmosquitto loop call (and its callbacks) runs
-    bool attempted_ = false;          ///< connect_async done once (later: reconnect_async)
+    unsigned address_turn_ = 0;       ///< which of the broker's addresses the next attempt tries
+    std::string attempt_address_;     ///< "address:port" the current attempt connects to
     int pending_ = 0;                 ///< handed over, not yet acknowledged
     bool in_publish_ = false;         ///< inside mosquitto_publish_v5
     std::vector<int> early_acks_;     ///< QoS 0 completions reported from inside publish()

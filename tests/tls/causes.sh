@@ -135,7 +135,7 @@ add_case badpw "mqtts://alice@localhost:$P_PW" 'refused the connection: not auth
 # vm-sub only (its attempts share the plain-port count with nothing else)
 add_case tlsplain "mqtt://localhost:$P_TLSPLAIN" 'without answering the MQTT CONNECT.*TLS port'
 declare -A PORT=([wrongca]=$P_CA [wronghost]=$P_HOST [expired]=$P_EXP [plain]=$P_PLAIN [badpw]=$P_PW)
-declare -A ALERT=([wrongca]='alert unknown ca' [wronghost]='alert internal error' [expired]='alert certificate expired')
+declare -A ALERT=([wrongca]='alert unknown ca' [wronghost]='alert bad certificate' [expired]='alert certificate expired')
 
 declare -A SUBPID
 for name in "${!URL[@]}"; do
