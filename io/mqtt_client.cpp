@@ -433,6 +433,12 @@ struct MqttClient::Impl {
         if (EventLoop::Clock::now() - c.last_inbound_ < limit) return;
         if (c.reason_.empty())
             c.reason_ = "no reply from the broker for " + std::to_string(limit.count() / 1000) + " s";
+        // An attempt whose TCP handshake never finished timed out connecting.
+        sockaddr_storage peer{};
+        socklen_t peer_len = sizeof peer;
+        if (!c.connected_ && !c.cause_ &&
+            ::getpeername(c.watched_fd_, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0 && errno == ENOTCONN)
+            c.cause_ = socket_cause(c.attempt_address_, std::strerror(ETIMEDOUT));
         int fd = c.watched_fd_;
         ::shutdown(fd, SHUT_RDWR);
         in_library(c, [](mosquitto* m) { mosquitto_loop_read(m, 1); });

@@ -8,7 +8,7 @@
 # - right CA and password: vm-pub's events reach the broker and vm-sub.
 # - wrong CA, 127.0.0.1 against a certificate for localhost, an expired
 #   certificate, a plain port behind mqtts://, a TLS port behind mqtt://
-#   (vm-sub), a name under .invalid, a wrong password: vm-pub publishes
+#   (vm-sub), a name under .invalid, a closed port, a wrong password: vm-pub publishes
 #   nothing and says the cause (its words, checked) exactly once although
 #   the broker saw it attempt at least twice; vm-sub --retries 2 exits 1
 #   with the cause in its last line.
@@ -62,7 +62,7 @@ free_port() {
   done
 }
 USED_PORTS=""
-for v in P_OK P_CA P_HOST P_PW P_TLSPLAIN P_EXP P_PLAIN; do
+for v in P_OK P_CA P_HOST P_PW P_TLSPLAIN P_EXP P_PLAIN P_CLOSED; do
   p=$(free_port); USED_PORTS="$USED_PORTS $p"; printf -v "$v" '%s' "$p"
 done
 tls_listener() {  # tls_listener PORT CERT
@@ -132,7 +132,8 @@ add_case nodns "mqtt://vm-events-test.invalid:1883" \
   'cannot resolve host name vm-events-test\.invalid: [A-Z]'
 add_case badpw "mqtts://alice@localhost:$P_PW" 'refused the connection: not authorised \(CONNACK return code 5\)' \
   "--cafile $C/ca.pem --password-file $H_DIR/badpw"
-# vm-sub only (its attempts share the plain-port count with nothing else)
+add_case refused "mqtt://localhost:$P_CLOSED" "TCP connection to 127\\.0\\.0\\.1:$P_CLOSED: Connection refused"
+# vm-sub only
 add_case tlsplain "mqtt://localhost:$P_TLSPLAIN" 'without answering the MQTT CONNECT.*TLS port'
 declare -A PORT=([wrongca]=$P_CA [wronghost]=$P_HOST [expired]=$P_EXP [plain]=$P_PLAIN [badpw]=$P_PW)
 declare -A ALERT=([wrongca]='alert unknown ca' [wronghost]='alert bad certificate' [expired]='alert certificate expired')
@@ -144,7 +145,7 @@ for name in "${!URL[@]}"; do
   SUBPID[$name]=$VMSUB_PID
 done
 declare -A PUBPID
-for name in wrongca wronghost expired plain nodns badpw; do
+for name in wrongca wronghost expired plain nodns refused badpw; do
   # shellcheck disable=SC2086
   PUB_HOST="tls-$name" pub_start "pub-$name" -b "${URL[$name]}" ${OPTS[$name]}
   PUBPID[$name]=$PUB_PID
