@@ -148,7 +148,7 @@ int Subscriber::interrupted_status() const {
 
 void Subscriber::on_connected(bool session_present) {
     failed_attempts_ = 0;
-    last_failure_.clear();
+    reported_failures_.clear();
     ever_connected_ = true;
     diag_.verbose("connected to " + sanitize(describe(config_.url)) +
                   (session_present ? " (session resumed)" : ""));
@@ -172,9 +172,10 @@ void Subscriber::on_disconnected(const std::string& reason) {
         return finish(kExitFailure);
     }
     bool lost = failed_attempts_ == 1 && ever_connected_;
-    // Once per cause: the same cause again at the next attempt says nothing new.
-    if (!lost && reason == last_failure_) return;
-    last_failure_ = reason;
+    // Once per cause until connected: the same cause again (also after
+    // another one, as when a name's addresses fail in turn) says nothing new.
+    bool fresh = reported_failures_.insert(reason).second;
+    if (!lost && !fresh) return;
     diag_.say((lost ? "connection to " + url + " lost: " : "cannot connect to " + url + ": ") +
               sanitize(reason) + "; retrying");
 }

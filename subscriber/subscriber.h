@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -85,7 +86,7 @@ private:
     bool count_reached_ = false;
     bool ever_connected_ = false;
     int failed_attempts_ = 0;
-    std::string last_failure_;   ///< the cause last reported; the same one is not repeated
+    std::set<std::string> reported_failures_;  ///< causes said since the last connection
     int subscribe_mid_ = -1;
     bool subscribed_ = false;
     io::EventLoop::TimerId timeout_timer_ = 0;
