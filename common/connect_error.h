@@ -30,7 +30,7 @@ ConnectCause socket_cause(std::string_view address, std::string_view errno_text)
 struct TlsVerifyFailure {
     int x509_error = 0;              ///< X509_V_ERR_* (0 when OpenSSL recorded none)
     std::string x509_text;           ///< X509_verify_cert_error_string(x509_error)
-    bool hostname_mismatch = false;  ///< the host name check failed
+    bool hostname_mismatch = false;  ///< the host name check failed (also when x509_error says so)
     std::string checked_name;        ///< the name (or address) the certificate was checked against
     std::vector<std::string> cert_names;  ///< the server certificate's DNS/IP names (CN when none)
     std::string not_after;           ///< the certificate's notAfter, for expiry ("" if unknown)

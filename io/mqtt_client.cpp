@@ -104,22 +104,18 @@ struct MqttClient::Impl {
     }
 
     /// Set only while an attempt is under way: libmosquitto reports OpenSSL's
-    /// errors (and its own host name check) only here, at error level. At
-    /// the first OpenSSL error the handshake's SSL object still exists, so
-    /// its verify result and the server's certificate are read then.
+    /// errors only here, at error level. At the first OpenSSL error the
+    /// handshake's SSL object still exists, so its verify result and the
+    /// server's certificate are read then.
     static void on_log(struct mosquitto* m, void* obj, int level, const char* text) noexcept {
         try {
             if (level != MOSQ_LOG_ERR || !text) return;
             auto& c = self(obj);
             std::string_view line(text);
-            if (line.find("host name verification failed") != std::string_view::npos) {
-                c.hostname_failed_ = true;
-                return;
-            }
             if (line.rfind("OpenSSL Error", 0) != 0) return;
             c.tls_errors_.emplace_back(line);
             if (c.cause_) return;
-            if (auto f = tls_verify_failure(mosquitto_ssl_get(m), c.config_.url.host, c.hostname_failed_))
+            if (auto f = tls_verify_failure(mosquitto_ssl_get(m), c.config_.url.host))
                 c.cause_ = tls_verify_cause(*f);
         } catch (...) {
         }
@@ -319,7 +315,6 @@ struct MqttClient::Impl {
     static void forget_attempt(MqttClient& c) {
         c.cause_.reset();
         c.tls_errors_.clear();
-        c.hostname_failed_ = false;
         c.first_byte_.reset();
         c.server_answered_ = false;
         c.peer_ended_ = false;
@@ -331,12 +326,6 @@ struct MqttClient::Impl {
     static ConnectCause attempt_cause(MqttClient& c) {
         if (c.cause_) return *c.cause_;
         const bool tls = c.config_.url.tls;
-        if (tls && c.hostname_failed_) {
-            TlsVerifyFailure f;
-            f.hostname_mismatch = true;
-            f.checked_name = c.config_.url.host;
-            return tls_verify_cause(f);
-        }
         if (c.peer_ended_) {
             PeerSpeaks peer = c.first_byte_ ? peer_speaks(c.first_byte_)
                                             : (c.server_answered_ ? PeerSpeaks::Unknown : PeerSpeaks::Nothing);

@@ -124,7 +124,6 @@ private:
     // What the current attempt learnt about its failure (Impl::attempt_cause words it).
     std::optional<ConnectCause> cause_;     ///< a definite cause: DNS, TCP, certificate, CONNACK (first wins)
     std::vector<std::string> tls_errors_;   ///< OpenSSL's error lines, as libmosquitto logs them
-    bool hostname_failed_ = false;          ///< libmosquitto's host name check failed
     std::optional<unsigned char> first_byte_;  ///< the first byte the server sent
     bool server_answered_ = false;          ///< the TLS handshake got past the ServerHello
     bool peer_ended_ = false;               ///< the server closed or reset the connection

@@ -66,16 +66,14 @@ std::string time_text(const ASN1_TIME* t) {
 
 }  // namespace
 
-std::optional<TlsVerifyFailure> tls_verify_failure(void* ssl_handle, std::string_view checked_name,
-                                                   bool hostname_mismatch) {
+std::optional<TlsVerifyFailure> tls_verify_failure(void* ssl_handle, std::string_view checked_name) {
     auto* ssl = static_cast<SSL*>(ssl_handle);
     if (!ssl) return std::nullopt;
     long result = SSL_get_verify_result(ssl);
-    if (result == X509_V_OK && !hostname_mismatch) return std::nullopt;
+    if (result == X509_V_OK) return std::nullopt;
     TlsVerifyFailure f;
     f.x509_error = static_cast<int>(result);
-    if (result != X509_V_OK) f.x509_text = X509_verify_cert_error_string(result);
-    f.hostname_mismatch = hostname_mismatch;
+    f.x509_text = X509_verify_cert_error_string(result);
     f.checked_name = std::string(checked_name);
     // The client keeps the chain the server sent even when verification
     // failed; its first certificate is the server's own.

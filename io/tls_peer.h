@@ -12,13 +12,12 @@
 namespace vme::io {
 
 /// The verification failure of the handshake on `ssl` (an SSL*), if it
-/// failed: OpenSSL's verify result and its text, the server certificate's
-/// names and validity dates. `checked_name` is the broker host the
-/// certificate had to match; `hostname_mismatch` is true when libmosquitto
-/// said the host name check failed (OpenSSL then records no reason of its
-/// own). Nothing when `ssl` is null or verification passed.
-std::optional<TlsVerifyFailure> tls_verify_failure(void* ssl, std::string_view checked_name,
-                                                   bool hostname_mismatch);
+/// failed: OpenSSL's verify result and its text (a host name mismatch is
+/// X509_V_ERR_HOSTNAME_MISMATCH, io/tls_context sets the name), the server
+/// certificate's names and validity dates. `checked_name` is the broker
+/// host the certificate had to match. Nothing when `ssl` is null or
+/// verification passed.
+std::optional<TlsVerifyFailure> tls_verify_failure(void* ssl, std::string_view checked_name);
 
 /// True while the handshake on `ssl` (an SSL*) still waits for the
 /// server's first answer (its ServerHello). False for a null `ssl`.
