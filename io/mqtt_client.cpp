@@ -6,6 +6,7 @@
 
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
+#include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
 
@@ -14,6 +15,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+
+#include "io/tls_context.h"
+#include "io/tls_peer.h"
 
 namespace vme::io {
 
@@ -90,6 +94,22 @@ MessageProperties from_property_list(const mosquitto_property* list) {
     return props;
 }
 
+/// "host:port", IPv6 literals in brackets: the address an attempt tried.
+std::string address_of(const BrokerUrl& url) {
+    bool v6 = url.host.find(':') != std::string::npos;
+    return (v6 ? "[" + url.host + "]" : url.host) + ":" + std::to_string(url.port);
+}
+
+/// The MQTT 5 reason-string property of a CONNACK ("" when absent).
+std::string reason_string(const mosquitto_property* props) {
+    char* value = nullptr;
+    if (!props || !mosquitto_property_read_string(props, MQTT_PROP_REASON_STRING, &value, false) || !value)
+        return {};
+    std::string s(value);
+    std::free(value);
+    return s;
+}
+
 }  // namespace
 
 /// The C callbacks and the socket plumbing. Context arrives through the
@@ -97,20 +117,25 @@ MessageProperties from_property_list(const mosquitto_property* list) {
 struct MqttClient::Impl {
     static MqttClient& self(void* obj) { return *static_cast<MqttClient*>(obj); }
 
-    static void on_connect(struct mosquitto*, void* obj, int rc, int flags,
-                           const mosquitto_property*) noexcept {
+    static void on_connect(struct mosquitto* m, void* obj, int rc, int flags,
+                           const mosquitto_property* props) noexcept {
         auto& c = self(obj);
         guard_callback(c.errors_, "mqtt connect", [&] {
             if (rc != 0) {
                 // libmosquitto closes the socket after this; after_io() reports it.
-                if (c.reason_.empty())
-                    c.reason_ = std::string("connection refused: ") +
-                                (c.config_.protocol == 5 ? mosquitto_reason_string(rc)
-                                                         : mosquitto_connack_string(rc));
+                bool v5 = c.config_.protocol == 5;
+                if (!c.cause_)
+                    c.cause_ = connack_cause(c.config_.protocol, rc,
+                                             v5 ? mosquitto_reason_string(rc) : mosquitto_connack_string(rc),
+                                             v5 ? reason_string(props) : std::string());
                 return;
             }
+            // Connected: no more failure facts to gather, and libmosquitto
+            // formats every log line it has a callback for (one per packet).
+            mosquitto_log_callback_set(m, nullptr);
             c.connected_ = true;
             c.backoff_.reset();
+            c.address_turn_ = 0;
             c.listener_.on_connected((flags & 1) != 0);
         });
     }
@@ -119,6 +144,23 @@ struct MqttClient::Impl {
         auto& c = self(obj);
         guard_callback(c.errors_, "mqtt disconnect", [&] {
             if (c.reason_.empty()) c.reason_ = rc == 0 ? "disconnected" : mosq_reason(rc);
+        });
+    }
+
+    /// Set only while an attempt is under way: libmosquitto reports OpenSSL's
+    /// errors only here, at error level. At the first OpenSSL error the
+    /// handshake's SSL object still exists, so its verify result and the
+    /// server's certificate are read then.
+    static void on_log(struct mosquitto* m, void* obj, int level, const char* text) noexcept {
+        if (level != MOSQ_LOG_ERR || !text) return;
+        auto& c = self(obj);
+        guard_callback(c.errors_, "mqtt log", [&] {
+            std::string_view line(text);
+            if (line.rfind("OpenSSL Error", 0) != 0) return;
+            c.tls_errors_.emplace_back(line);
+            if (c.cause_) return;
+            if (auto f = tls_verify_failure(mosquitto_ssl_get(m), c.config_.url.host))
+                c.cause_ = tls_verify_cause(*f);
         });
     }
 
@@ -186,16 +228,13 @@ struct MqttClient::Impl {
     static Status configure_tls(MqttClient& c) {
         const auto& cfg = c.config_;
         if (!cfg.url.tls) return Ok{};
+        // Our own context: libmosquitto is given an address, not the name
+        // the certificate must match (see attempt()). It keeps a reference.
+        auto ctx = make_tls_context(cfg);
+        if (!ctx) return Error{"TLS: " + ctx.error().message};
         auto* m = c.mosq_.get();
-        if (cfg.cafile.empty() && cfg.capath.empty()) {
-            // No CA given: trust the system's store, as a browser would.
-            if (auto s = check(mosquitto_int_option(m, MOSQ_OPT_TLS_USE_OS_CERTS, 1), "TLS"); !s) return s;
-        } else {
-            int rc = mosquitto_tls_set(m, opt(cfg.cafile), opt(cfg.capath), opt(cfg.cert), opt(cfg.key), nullptr);
-            if (auto s = check(rc, "TLS"); !s) return s;
-        }
-        if (cfg.insecure) return check(mosquitto_tls_insecure_set(m, true), "TLS");
-        return Ok{};
+        if (auto s = check(mosquitto_int_option(m, MOSQ_OPT_SSL_CTX_WITH_DEFAULTS, 0), "TLS"); !s) return s;
+        return check(mosquitto_void_option(m, MOSQ_OPT_SSL_CTX, ctx->get()), "TLS");
     }
 
     /// libmosquitto 2.0 takes CONNECT properties only through the blocking
@@ -218,18 +257,40 @@ struct MqttClient::Impl {
 
     /// One connection attempt; a failure that shows at once is reported
     /// like any other and the next attempt scheduled.
+    /// libmosquitto would resolve the name itself, blocking the loop for as
+    /// long as DNS takes: the Resolver looks it up on a helper thread, and
+    /// libmosquitto connects to an address (TLS keeps the name, see
+    /// io/tls_context). Consecutive failures go through the addresses in turn.
     static void attempt(MqttClient& c) {
         c.reconnect_timer_ = 0;
         if (c.stopped_) return;
         c.reason_.clear();
+        forget_attempt(c);
+        MqttClient* cp = &c;
+        c.resolver_.resolve(c.config_.url.host, [cp](Resolver::Answer answer) { resolved(*cp, std::move(answer)); });
+    }
+
+    static void resolved(MqttClient& c, Resolver::Answer answer) {
+        if (c.stopped_) return;
+        if (answer.addresses.empty()) {
+            c.cause_ = dns_cause(c.config_.url.host, answer.error);
+            lost(c);
+            return;
+        }
+        const std::string& address = answer.addresses[c.address_turn_++ % answer.addresses.size()];
+        BrokerUrl tried = c.config_.url;
+        tried.host = address;
+        c.attempt_address_ = address_of(tried);
         c.abandoned_ = false;
         c.last_inbound_ = EventLoop::Clock::now();
-        int rc = c.attempted_
-                     ? mosquitto_reconnect_async(c.mosq_.get())
-                     : mosquitto_connect_bind_async(c.mosq_.get(), c.config_.url.host.c_str(),
-                                                    c.config_.url.port, c.config_.keepalive, nullptr);
-        c.attempted_ = true;
+        mosquitto_log_callback_set(c.mosq_.get(), on_log);
+        errno = 0;
+        // (Re)connects to `address`; an earlier socket left open is closed first.
+        int rc = mosquitto_connect_bind_async(c.mosq_.get(), address.c_str(), c.config_.url.port,
+                                              c.config_.keepalive, nullptr);
         if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_CONN_PENDING) {
+            int err = errno;
+            if (rc == MOSQ_ERR_ERRNO && err != 0) c.cause_ = socket_cause(c.attempt_address_, std::strerror(err));
             c.reason_ = mosq_reason(rc);
             // A socket left open after an error is closed by the next attempt.
             c.abandoned_ = true;
@@ -271,8 +332,49 @@ struct MqttClient::Impl {
         int err = 0;
         socklen_t len = sizeof err;
         if (::getsockopt(c.watched_fd_, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err == 0) return false;
+        // A reset after the TCP handshake is the server's answer to what we
+        // sent (attempt_cause looks at what it sent back); anything else is
+        // the connection itself failing (refused, timed out, unreachable).
+        if (err == ECONNRESET || err == EPIPE) c.peer_ended_ = true;
+        else if (!c.cause_) c.cause_ = socket_cause(c.attempt_address_, std::strerror(err));
         abandon(c, std::strerror(err));
         return true;
+    }
+
+    /// Before libmosquitto reads during an attempt: notes the server's first
+    /// byte (MSG_PEEK leaves it for libmosquitto), whether it ended the
+    /// connection, and whether the TLS handshake got an answer, so that a
+    /// TLS server behind mqtt:// or a plain one behind mqtts:// is recognised.
+    static void note_peer(MqttClient& c) {
+        unsigned char byte = 0;
+        ssize_t n = ::recv(c.watched_fd_, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (n > 0 && !c.first_byte_) c.first_byte_ = byte;
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) c.peer_ended_ = true;
+        if (c.config_.url.tls && !tls_awaiting_server_hello(mosquitto_ssl_get(c.mosq_.get())))
+            c.server_answered_ = true;
+    }
+
+    static void forget_attempt(MqttClient& c) {
+        c.cause_.reset();
+        c.tls_errors_.clear();
+        c.first_byte_.reset();
+        c.server_answered_ = false;
+        c.peer_ended_ = false;
+    }
+
+    /// Why the attempt that just ended failed, from the facts gathered
+    /// during it: a definite cause first, then a protocol mismatch, then
+    /// OpenSSL's errors, then libmosquitto's own words.
+    static ConnectCause attempt_cause(MqttClient& c) {
+        if (c.cause_) return *c.cause_;
+        const bool tls = c.config_.url.tls;
+        if (c.peer_ended_) {
+            PeerSpeaks peer = c.first_byte_ ? peer_speaks(c.first_byte_)
+                                            : (c.server_answered_ ? PeerSpeaks::Unknown : PeerSpeaks::Nothing);
+            if (auto mismatch = protocol_mismatch_cause(tls, peer)) return *mismatch;
+        }
+        if (!c.tls_errors_.empty()) return tls_error_cause(c.tls_errors_);
+        return {c.reason_.empty() ? "connection lost" : c.reason_, false};
     }
 
     /// Gives up on a socket libmosquitto does not close by itself (a hang-up
@@ -288,6 +390,7 @@ struct MqttClient::Impl {
     static void on_socket(MqttClient& c, short revents) {
         if (!c.connected_ && connect_failed(c)) return;
         int fd = c.watched_fd_;
+        if (!c.connected_ && (revents & (POLLIN | POLLHUP | POLLERR))) note_peer(c);
         if (revents & (POLLIN | POLLHUP | POLLERR)) {
             c.last_inbound_ = EventLoop::Clock::now();
             in_library(c, [](mosquitto* m) { mosquitto_loop_read(m, 1000); });
@@ -320,12 +423,17 @@ struct MqttClient::Impl {
 
     /// The connection is gone (or never came): tell the listener, retry later.
     static void lost(MqttClient& c) {
+        bool was_connected = c.connected_;
         c.connected_ = false;
         if (c.stopped_) return;
-        std::string reason = c.reason_.empty() ? "connection lost" : c.reason_;
+        ConnectCause cause = was_connected ? ConnectCause{c.reason_.empty() ? "connection lost" : c.reason_, false}
+                                           : attempt_cause(c);
         c.reason_.clear();
+        forget_attempt(c);
+        // Retrying soon cannot fix a bad certificate or refused credentials.
+        if (cause.permanent) c.backoff_.to_max();
         schedule_reconnect(c);
-        c.listener_.on_disconnected(reason);
+        c.listener_.on_disconnected(cause.text);
     }
 
     static void schedule_reconnect(MqttClient& c) {
@@ -354,6 +462,12 @@ struct MqttClient::Impl {
         if (EventLoop::Clock::now() - c.last_inbound_ < limit) return;
         if (c.reason_.empty())
             c.reason_ = "no reply from the broker for " + std::to_string(limit.count() / 1000) + " s";
+        // An attempt whose TCP handshake never finished timed out connecting.
+        sockaddr_storage peer{};
+        socklen_t peer_len = sizeof peer;
+        if (!c.connected_ && !c.cause_ &&
+            ::getpeername(c.watched_fd_, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0 && errno == ENOTCONN)
+            c.cause_ = socket_cause(c.attempt_address_, std::strerror(ETIMEDOUT));
         int fd = c.watched_fd_;
         ::shutdown(fd, SHUT_RDWR);
         in_library(c, [](mosquitto* m) { mosquitto_loop_read(m, 1); });
@@ -363,7 +477,7 @@ struct MqttClient::Impl {
 
 MqttClient::MqttClient(const ConnectionConfig& config, EventLoop& loop, MqttListener& listener,
                        CallbackErrors& errors, Backoff backoff)
-    : config_(config), loop_(loop), listener_(listener), errors_(errors), backoff_(backoff) {}
+    : config_(config), loop_(loop), listener_(listener), errors_(errors), backoff_(backoff), resolver_(loop) {}
 
 Result<std::unique_ptr<MqttClient>> MqttClient::create(const ConnectionConfig& config, EventLoop& loop,
                                                        MqttListener& listener, CallbackErrors& errors,
@@ -392,6 +506,7 @@ void MqttClient::start() {
 
 void MqttClient::stop() {
     stopped_ = true;
+    resolver_.cancel();
     if (reconnect_timer_ != 0) loop_.cancel(reconnect_timer_);
     reconnect_timer_ = 0;
     if (misc_timer_ != 0) loop_.cancel(misc_timer_);

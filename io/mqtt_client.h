@@ -5,16 +5,19 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/connect_error.h"
 #include "common/result.h"
 #include "io/backoff.h"
 #include "io/client_options.h"
 #include "io/diagnostics.h"
 #include "io/event_loop.h"
 #include "io/message_properties.h"
+#include "io/resolver.h"
 
 struct mosquitto;
 
@@ -26,8 +29,13 @@ public:
     virtual ~MqttListener() = default;
     /// Connected (CONNACK accepted). `session_present` as the broker said.
     virtual void on_connected(bool session_present) = 0;
-    /// Connection lost or refused; `reason` is libmosquitto's text. A
-    /// reconnect is already scheduled unless the client was stopped.
+    /// Connection lost or refused. `reason` is one line naming the cause
+    /// with the library's own words (getaddrinfo, errno, OpenSSL's
+    /// verification result, the CONNACK code; common/connect_error), the
+    /// same text each time for the same cause. A reconnect is already
+    /// scheduled unless the client was stopped; after a cause retrying
+    /// cannot change (a certificate that fails verification, refused
+    /// credentials) it comes after the longest backoff.
     virtual void on_disconnected(const std::string& reason) = 0;
     /// A QoS>0 message was acknowledged (QoS 0: written to the socket).
     virtual void on_published(int mid) { (void)mid; }
@@ -57,7 +65,9 @@ public:
 
     /// Starts connecting (non-blocking after name resolution) and keeps
     /// reconnecting with backoff whenever the connection is lost or refused,
-    /// until stop(). Every failed attempt reaches on_disconnected.
+    /// until stop(). Every failed attempt reaches on_disconnected; a
+    /// permanent cause (ConnectCause::permanent) sets the backoff to its
+    /// maximum at once.
     void start();
 
     /// Disconnects cleanly (DISCONNECT packet) and stops reconnecting.
@@ -99,6 +109,7 @@ private:
     MqttListener& listener_;
     CallbackErrors& errors_;
     Backoff backoff_;
+    Resolver resolver_;               ///< the broker's name, looked up off the loop
     std::unique_ptr<struct mosquitto, MosquittoDeleter> mosq_;
     bool connected_ = false;
     bool stopped_ = false;
@@ -107,12 +118,19 @@ private:
     EventLoop::TimerId reconnect_timer_ = 0;
     bool abandoned_ = false;          ///< socket given up on; libmosquitto closes it at the next attempt
     int in_library_ = 0;              ///< >0 while a libmosquitto loop call (and its callbacks) runs
-    bool attempted_ = false;          ///< connect_async done once (later: reconnect_async)
+    unsigned address_turn_ = 0;       ///< which of the broker's addresses the next attempt tries
+    std::string attempt_address_;     ///< "address:port" the current attempt connects to
     int pending_ = 0;                 ///< handed over, not yet acknowledged
     bool in_publish_ = false;         ///< inside mosquitto_publish_v5
     std::vector<int> early_acks_;     ///< QoS 0 completions reported from inside publish()
     EventLoop::TimerId early_ack_timer_ = 0;
-    std::string reason_;              ///< why the current attempt failed (first reason wins)
+    std::string reason_;              ///< why the connection ended, in libmosquitto's words (first wins)
+    // What the current attempt learnt about its failure (Impl::attempt_cause words it).
+    std::optional<ConnectCause> cause_;     ///< a definite cause: DNS, TCP, certificate, CONNACK (first wins)
+    std::vector<std::string> tls_errors_;   ///< OpenSSL's error lines, as libmosquitto logs them
+    std::optional<unsigned char> first_byte_;  ///< the first byte the server sent
+    bool server_answered_ = false;          ///< the TLS handshake got past the ServerHello
+    bool peer_ended_ = false;               ///< the server closed or reset the connection
     EventLoop::Clock::time_point last_inbound_{};  ///< last time the socket was readable
 };
 

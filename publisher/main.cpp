@@ -1,10 +1,24 @@
 // vm-pub: every libvirt domain event to MQTT.
 #include <cstdio>
+#include <exception>
+#include <new>
+#include <string>
+#include <system_error>
 
 #include "publisher/options.h"
 #include "publisher/publisher.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+/// Exit status when an exception escapes the run (man/vm-pub.1, EXIT STATUS).
+constexpr int kExitInternal = 1;
+
+int fail(const std::string& what, const char* why) {
+    std::fprintf(stderr, "vm-pub: %s: %s\n", what.c_str(), why);
+    return kExitInternal;
+}
+
+int run(int argc, char** argv) {
     auto parsed = vme::pub::parse_options(argc, argv);
     if (!parsed.options) {
         std::fputs(parsed.message.c_str(), parsed.exit_code == 0 ? stdout : stderr);
@@ -13,4 +27,21 @@ int main(int argc, char** argv) {
     }
     vme::pub::Publisher publisher(std::move(*parsed.options));
     return publisher.run();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // Nothing may end in std::terminate: whatever escapes is one line.
+    try {
+        return run(argc, argv);
+    } catch (const std::bad_alloc& e) {
+        return fail("out of memory", e.what());
+    } catch (const std::system_error& e) {
+        return fail("system error", e.what());
+    } catch (const std::exception& e) {
+        return fail("internal error", e.what());
+    } catch (...) {
+        return fail("internal error", "unknown exception");
+    }
 }

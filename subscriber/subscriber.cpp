@@ -174,6 +174,7 @@ int Subscriber::interrupted_status() const {
 
 void Subscriber::on_connected(bool session_present) {
     failed_attempts_ = 0;
+    reported_failures_.clear();
     ever_connected_ = true;
     if (watch_) watch_->set_connected(true);
     diag_.verbose("connected to " + sanitize(describe(config_.url)) +
@@ -198,8 +199,12 @@ void Subscriber::on_disconnected(const std::string& reason) {
                   std::to_string(failed_attempts_) + " attempts)");
         return finish(kExitFailure);
     }
-    diag_.say((failed_attempts_ == 1 && ever_connected_ ? "connection to " + url + " lost: "
-                                                         : "cannot connect to " + url + ": ") +
+    bool lost = failed_attempts_ == 1 && ever_connected_;
+    // Once per cause until connected: the same cause again (also after
+    // another one, as when a name's addresses fail in turn) says nothing new.
+    bool fresh = reported_failures_.insert(reason).second;
+    if (!lost && !fresh) return;
+    diag_.say((lost ? "connection to " + url + " lost: " : "cannot connect to " + url + ": ") +
               sanitize(reason) + "; retrying");
 }
 

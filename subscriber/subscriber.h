@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -92,6 +93,7 @@ private:
     bool count_reached_ = false;
     bool ever_connected_ = false;
     int failed_attempts_ = 0;
+    std::set<std::string> reported_failures_;  ///< causes said since the last connection
     int subscribe_mid_ = -1;
     bool subscribed_ = false;
     io::EventLoop::TimerId timeout_timer_ = 0;

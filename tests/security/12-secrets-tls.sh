@@ -80,7 +80,7 @@ refused() {
   published_by "$1" && fail "$2: vm-pub published on the broker anyway"
   connected_as "$1" && fail "$2: the broker accepted a connection from vm-pub"
   local why
-  why=$(grep -i 'broker' "$H_DIR/$1.log" | head -n 1)
+  why=$(grep -i 'broker' "$H_DIR/$1.log" | head -n 1 || true)
   [ -n "$why" ] || why=$(grep -v '^$' "$H_DIR/$1.log" | tail -n 1)
   [ -n "$why" ] || fail "$2: vm-pub refused silently (no log line)"
   note "$2: refused, '$(sanitize_note "$why")'"
