@@ -6,7 +6,8 @@
 # put in place for the install when the machine has none): the tools, the
 # tests and the demo run private ones on private ports and sockets.
 # Usage: scripts/setup.sh [--tests] [extra-package ...]
-#   --tests  also the real-world suites' packages (QEMU, RabbitMQ)
+#   --tests  also the real-world suites' packages (QEMU, RabbitMQ) and the
+#            Debian packaging tools
 set -euo pipefail
 
 packages=(
@@ -22,8 +23,11 @@ packages=(
 if [ "${1:-}" = "--tests" ]; then
   shift
   # tests/qemu: a real QEMU guest under libvirt's QEMU driver;
-  # tests/rabbitmq: a two-node RabbitMQ cluster with its MQTT plugin.
-  packages+=(libvirt-daemon-driver-qemu qemu-system-x86 rabbitmq-server)
+  # tests/rabbitmq: a two-node RabbitMQ cluster with its MQTT plugin;
+  # tests/package: the Debian packages built (debian/control's
+  # Build-Depends are the build list above) and linted.
+  packages+=(libvirt-daemon-driver-qemu qemu-system-x86 rabbitmq-server
+             dpkg-dev debhelper lintian)
 fi
 packages+=("$@")
 
