@@ -11,8 +11,9 @@
 # The copy holds the files git tracks plus new, not ignored ones (so no
 # build directory), or, outside a git checkout, everything but build*/.
 # Usage: scripts/package.sh [OUTDIR]
-#   DEB_BUILD_OPTIONS is passed on (default: "noddebs"; add "nocheck" to
-#   skip the unit tests, "parallel=N" for N compile jobs).
+#   DEB_BUILD_OPTIONS is passed on (default: "noddebs parallel=NPROC", no
+#   debug symbol packages and one compile job per CPU; add "nocheck" to
+#   skip the unit tests).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$top/build-deb}
@@ -50,7 +51,7 @@ else
 fi
 
 say "building vm-events $version in $src"
-(cd "$src" && DEB_BUILD_OPTIONS=${DEB_BUILD_OPTIONS-noddebs} \
+(cd "$src" && DEB_BUILD_OPTIONS=${DEB_BUILD_OPTIONS-noddebs parallel=$(nproc)} \
   dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1) || {
   tail -n 60 "$work/build.log" >&2
   say "dpkg-buildpackage failed (the last lines of its log are above)" >&2

@@ -25,7 +25,7 @@ changelog_version=$(cd "$SOURCE_ROOT" && dpkg-parsechangelog -S Version)
 [ "$changelog_version" = "$VME_VERSION" ] \
   || fail "debian/changelog is at $changelog_version, meson.build at $VME_VERSION"
 t0=$SECONDS
-DEB_BUILD_OPTIONS="nocheck noddebs" "$SOURCE_ROOT/scripts/package.sh" "$tmp/out" >"$tmp/package.log" 2>&1 \
+DEB_BUILD_OPTIONS="nocheck noddebs parallel=$(nproc)" "$SOURCE_ROOT/scripts/package.sh" "$tmp/out" >"$tmp/package.log" 2>&1 \
   || { cat "$tmp/package.log" >&2; fail "scripts/package.sh failed"; }
 log "built in $((SECONDS - t0)) s"
 arch=$(dpkg --print-architecture)
