@@ -3,7 +3,7 @@
 # of this tree and leaves them in one directory (default: build-deb/ at the
 # top of the tree):
 #   build-deb/vm-pub_VERSION_ARCH.deb  build-deb/vm-sub_VERSION_ARCH.deb
-# (plus the .buildinfo and .changes of the build).
+# (plus the .buildinfo and .changes of the build, and its log, build.log).
 #
 # Build dependencies: what debian/control's Build-Depends lists and is
 # missing is installed first with `apt-get build-dep` (as root, or through
@@ -52,8 +52,8 @@ fi
 
 say "building vm-events $version in $src"
 (cd "$src" && DEB_BUILD_OPTIONS=${DEB_BUILD_OPTIONS-noddebs parallel=$(nproc)} \
-  dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1) || {
-  tail -n 60 "$work/build.log" >&2
+  dpkg-buildpackage -us -uc -b >"$out/build.log" 2>&1) || {
+  tail -n 60 "$out/build.log" >&2
   say "dpkg-buildpackage failed (the last lines of its log are above)" >&2
   exit 1
 }
