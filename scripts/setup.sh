@@ -8,7 +8,8 @@
 # Usage: scripts/setup.sh [--tests] [extra-package ...]
 #   --tests  also the real-world suites' packages (QEMU, RabbitMQ) and the
 #            independent implementations tests/integrations checks against
-#            (Jinja2, Node.js and npm for the CloudEvents SDK)
+#            (Jinja2, Node.js and npm for the CloudEvents SDK), Debian
+#            packaging tools
 set -euo pipefail
 
 packages=(
@@ -27,7 +28,10 @@ if [ "${1:-}" = "--tests" ]; then
   # tests/rabbitmq: a two-node RabbitMQ cluster with its MQTT plugin.
   # tests/integrations: Jinja2 renders Home Assistant templates; node and
   # npm install and run the CloudEvents SDK for JavaScript.
-  packages+=(libvirt-daemon-driver-qemu qemu-system-x86 rabbitmq-server python3-jinja2 nodejs)
+  # tests/package: the Debian packages built (debian/control's
+  # Build-Depends are the build list above) and linted.
+  packages+=(libvirt-daemon-driver-qemu qemu-system-x86 rabbitmq-server python3-jinja2 nodejs
+             dpkg-dev debhelper lintian)
   # A Node.js from elsewhere (NodeSource) brings its own npm.
   command -v npm >/dev/null || packages+=(npm)
 fi

@@ -6,7 +6,8 @@
 # own mount namespace with a tmpfs over /run/libvirt, so parallel tests
 # (and a system libvirtd) never collide on pid files.
 #
-# Provides: H_DIR, BROKER_PORT, BROKER_URL, LIBVIRT_URI, and the functions
+# Provides: H_DIR, BROKER_PORT, BROKER_URL, LIBVIRT_URI (LIBVIRT_RO_URI: the
+# read-only socket), and the functions
 # below. Binaries come from the environment meson sets: VM_PUB, VM_SUB, VM_STORM.
 
 set -euo pipefail
@@ -119,22 +120,32 @@ thaw_broker() { kill -CONT "$BROKER_PID"; }
 
 # ---------------------------------------------------------------- libvirtd
 LIBVIRT_URI=""
+LIBVIRT_RO_URI=""
 LIBVIRTD_PID=""
 KEEPER_PID=""
 
 # start_libvirtd: libvirtd with only the built-in test driver (the driver
 # module directory is empty), on a private socket, in its own mount namespace
 # (extra libvirtd.conf lines from $LIBVIRTD_EXTRA_CONF).
+# Opt-in LIBVIRTD_HOST_PERMS=1: the sockets' permissions of a real host
+# instead: the read-write socket root-only (0700), the read-only socket
+# (LIBVIRT_RO_URI) usable by every local user, its directories searchable.
 start_libvirtd() {
   mkdir -p "$H_DIR/libvirt" "$H_DIR/no-drivers" /run/libvirt
+  local rw_perms=0770
+  if [ "${LIBVIRTD_HOST_PERMS:-0}" = 1 ]; then
+    rw_perms=0700   # the read-only socket keeps libvirt's default, 0777
+    chmod 0711 "$H_DIR" "$H_DIR/libvirt"
+  fi
   cat >"$H_DIR/libvirtd.conf" <<CONF
 unix_sock_dir = "$H_DIR/libvirt"
 auth_unix_rw = "none"
 auth_unix_ro = "none"
-unix_sock_rw_perms = "0770"
+unix_sock_rw_perms = "$rw_perms"
 ${LIBVIRTD_EXTRA_CONF:-}
 CONF
   LIBVIRT_URI="test+unix:///default?socket=$H_DIR/libvirt/libvirt-sock"
+  LIBVIRT_RO_URI="test+unix:///default?socket=$H_DIR/libvirt/libvirt-sock-ro"
   launch_libvirtd
 }
 
