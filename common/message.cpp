@@ -11,9 +11,11 @@
 #include <optional>
 
 #include "event_fast_decode.h"
+#include "format.h"
 #include "json_writer.h"
 #include "strict_json.h"
 #include "sanitize.h"
+#include "topic.h"
 
 namespace vme {
 
@@ -352,6 +354,24 @@ std::string encode_inventory(std::string_view time, std::string_view host,
     return std::move(out).finish();
 }
 
+std::string encode_journal(std::string_view time, std::string_view host, std::string_view from,
+                           std::string_view events_array) {
+    JsonObjectWriter out = typed_header("journal");
+    out.text_if_set("time", time);
+    out.text("host", host);
+    out.text_if_set("from", from);
+    out.raw("events", events_array);
+    return std::move(out).finish();
+}
+
+std::string encode_roll_call_request(const RollCallRequest& request) {
+    JsonObjectWriter out = typed_header("roll-call");
+    out.text("reply", request.reply);
+    out.text_if_set("since", request.since);
+    out.number("spread_ms", request.spread_ms);
+    return std::move(out).finish();
+}
+
 // ------------------------------------------------------------ public: decode
 
 Result<nlohmann::ordered_json> parse_json_limited(std::string_view payload, std::size_t max_bytes) {
@@ -453,6 +473,56 @@ Result<std::vector<InventoryEntry>> decode_inventory(std::string_view payload) {
             entries.push_back(read_inventory_entry((*domains)[i], f, i));
     }
     return finish(f, std::move(entries));
+}
+
+Result<Journal> decode_journal(std::string_view payload) {
+    auto json = parse_object(payload, kMaxJournalBytes);
+    if (!json) return json.error();
+    FieldReader f(*json, "");
+    f.expect("schema", kSchema);
+    f.expect("type", "journal");
+    Journal journal;
+    journal.time = f.text("time", Need::Optional);
+    journal.host = f.text("host", Need::Required);
+    journal.from = f.text("from", Need::Optional);
+    if (!f.error() && !journal.from.empty() && !ms_from_iso_utc(journal.from))
+        f.fail("from", "expected an RFC 3339 UTC time");
+    if (const Json* events = f.array("events", Need::Required)) {
+        if (events->size() > kMaxJournalEvents)
+            f.fail("events", "more than " + std::to_string(kMaxJournalEvents) + " entries");
+        for (std::size_t i = 0; i < events->size() && !f.error(); ++i) {
+            const Json& entry = (*events)[i];
+            if (!entry.is_string() || entry.get_ref<const std::string&>().empty())
+                f.fail("events[" + std::to_string(i) + "]", "expected a non-empty string");
+            else
+                journal.events.push_back(entry.get<std::string>());
+        }
+    }
+    return finish(f, std::move(journal));
+}
+
+Result<RollCallRequest> decode_roll_call_request(std::string_view payload) {
+    auto json = parse_object(payload, kMaxRollCallRequestBytes);
+    if (!json) return json.error();
+    FieldReader f(*json, "");
+    f.expect("schema", kSchema);
+    f.expect("type", "roll-call");
+    RollCallRequest request;
+    request.reply = f.text("reply", Need::Required);
+    if (!f.error()) {
+        if (auto ok = check_reply_id(request.reply); !ok) f.fail("reply", ok.error().message);
+    }
+    request.since = f.text("since", Need::Optional);
+    if (!f.error() && !request.since.empty() && !ms_from_iso_utc(request.since))
+        f.fail("since", "expected an RFC 3339 UTC time");
+    const std::uint64_t spread = f.count("spread_ms", Need::Optional);
+    if (f.find("spread_ms", Need::Optional) != nullptr) {
+        if (spread > static_cast<std::uint64_t>(kMaxRollCallSpreadMs))
+            f.fail("spread_ms", "more than " + std::to_string(kMaxRollCallSpreadMs));
+        else
+            request.spread_ms = static_cast<int>(spread);
+    }
+    return finish(f, std::move(request));
 }
 
 }  // namespace vme

@@ -6,6 +6,7 @@
 
 #include <sstream>
 
+#include "common/message.h"
 #include "common/names.h"
 #include "common/topic.h"
 #include "config.h"
@@ -44,6 +45,10 @@ void add_options(CLI::App& app, Options& o, RawValues& raw) {
     app.add_option("--drain-timeout", o.drain_timeout_s, "Seconds to deliver the queue at exit")
         ->check(CLI::Range(0, 3600))
         ->capture_default_str();
+    app.add_option("--history", o.history, "Events kept in the retained journal (0: no history)")
+        ->check(CLI::Range(std::size_t{0}, kMaxJournalEvents))
+        ->capture_default_str();
+    app.add_flag("!--no-roll-call", o.roll_call, "Do not answer roll-call requests");
     app.add_flag("-v,--verbose", o.verbose, "Log every event (repeat for more)");
     app.set_version_flag("--version", std::string("vm-pub ") + VME_VERSION);
 }

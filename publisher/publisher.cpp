@@ -83,6 +83,19 @@ Status Publisher::setup() {
     silence_libvirt_errors();
     // The default event loop must exist before any connection is opened.
     if (virEventRegisterDefaultImpl() < 0) return Error{"libvirt event loop: " + libvirt_error()};
+    bool json_topics = mqtt_ && opts_.fixed_topic.empty() && !opts_.text_payload;  // wiring: history
+    if (json_topics && opts_.history > 0)                                           // wiring: history
+        journal_ = std::make_unique<JournalKeeper>(                                 // wiring: history
+            opts_.prefix, opts_.host_name, opts_.history, wall_clock_ms(), loop_,   // wiring: history
+            [this](Message m) { enqueue(std::move(m)); }, log,                      // wiring: history
+            [this](const std::string& t) { if (mqtt_->connected()) (void)mqtt_->unsubscribe(t); });  // wiring: history
+    if (json_topics && opts_.roll_call)                                             // wiring: roll-call
+        roll_call_ = std::make_unique<RollCallResponder>(opts_.prefix, opts_.host_name, loop_,  // wiring: roll-call
+            RollCallResponder::Snapshot{[this] { return status_message(true, true).payload; },  // wiring: roll-call
+                                        [this] { return inventory_payload(); },                 // wiring: roll-call
+                                        [this](std::optional<long long> since) {                // wiring: roll-call
+                                            return journal_ ? journal_->snapshot(since) : std::string(); }},  // wiring: roll-call
+            [this](Message m) { enqueue(std::move(m)); }, log);                     // wiring: roll-call
     start_libvirt_thread();
     loop_.watch(signals_.fd(), POLLIN, [this](short) { on_signal(); });
     loop_.watch(inbox_.fd(), POLLIN, [this](short) { on_inbox(); });
@@ -216,6 +229,7 @@ void Publisher::emit_event(Event e) {
         log("event " + std::to_string(e.seq) + " " + sanitize(e.domain.name) + " " + e.kind + " " + e.event +
             (e.synthetic ? " (synthetic)" : ""));
     std::string payload = opts_.text_payload ? classic_payload(e) : encode_event(e);
+    if (journal_) journal_->add(payload, ms_from_iso_utc(e.time).value_or(wall_clock_ms()));  // wiring: history
     if (opts_.to_stdout) {
         if (opts_.text_payload) payload.pop_back();  // the NUL is for the wire only
         else payload.push_back('\n');
@@ -259,13 +273,16 @@ void Publisher::publish_inventory() { enqueue(inventory_message()); }
 Message Publisher::inventory_message() {
     inventory_dirty_ = false;
     last_inventory_ = io::EventLoop::Clock::now();
+    return Message{inventory_topic(opts_.prefix, opts_.host_name), inventory_payload(), 1, true};
+}
+
+std::string Publisher::inventory_payload() const {  // wiring: roll-call (split out of inventory_message)
     std::vector<InventoryEntry> entries;
     for (const auto& vm : tracker_.all()) {
         entries.push_back(InventoryEntry{vm.domain, std::string(state_name(vm.state_code)),
                                          std::string(state_reason_name(vm.state_code, vm.reason_code))});
     }
-    return Message{inventory_topic(opts_.prefix, opts_.host_name),
-                   encode_inventory(utc_now_iso(), opts_.host_name, entries), 1, true};
+    return encode_inventory(utc_now_iso(), opts_.host_name, entries);
 }
 
 Message Publisher::status_message(bool online, bool with_time) const {
@@ -332,6 +349,11 @@ void Publisher::on_connected(bool) {
     // after whatever is queued, so retained views end up current even if
     // some queued messages were dropped.
     start_qos_probe();
+    std::vector<std::string> inbound;                                                   // wiring: roll-call
+    if (roll_call_) inbound.push_back(roll_call_->topic());                             // wiring: roll-call
+    if (journal_ && journal_->restoring()) inbound.push_back(journal_->topic());        // wiring: history
+    if (!inbound.empty()) if (auto r = mqtt_->subscribe(inbound, 1); !r) log(r.error().message);  // wiring: roll-call
+    if (journal_) journal_->on_connected();                                             // wiring: history
     Message status = status_message(true, true);
     if (auto mid = mqtt_->publish(status.topic, status.payload, 1, true)) window_.emplace(*mid, std::move(status));
     for (const auto& vm : tracker_.all()) {
@@ -372,6 +394,11 @@ void Publisher::on_subscribed(int mid, const std::vector<int>& granted) {
         log(unsubscribed.error().message);
     pump();
     if (shutting_down_) check_drained();
+}
+
+void Publisher::on_message(std::string_view topic, std::string_view payload, bool) {  // wiring: roll-call
+    if (roll_call_ && topic == roll_call_->topic()) roll_call_->on_request(payload);    // wiring: roll-call
+    else if (journal_ && topic == journal_->topic()) journal_->on_retained(payload);    // wiring: history
 }
 
 // ---------------------------------------------------------------- QoS probe
@@ -514,6 +541,7 @@ void Publisher::reload() {
 void Publisher::begin_shutdown() {
     shutting_down_ = true;
     loop_.unwatch(inbox_.fd());  // stop taking events
+    if (journal_) journal_->flush();  // wiring: history
     if (!mqtt_) {
         loop_.stop();
         return;

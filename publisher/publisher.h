@@ -15,9 +15,11 @@
 #include "io/mqtt_client.h"
 #include "io/signals.h"
 #include "publisher/inbox.h"
+#include "publisher/journal_keeper.h"  // wiring: history
 #include "publisher/libvirt_conn.h"
 #include "publisher/options.h"
 #include "publisher/outbox.h"
+#include "publisher/roll_call.h"  // wiring: roll-call
 
 namespace vme::pub {
 
@@ -37,6 +39,7 @@ public:
     void on_disconnected(const std::string& reason) override;
     void on_published(int mid) override;
     void on_subscribed(int mid, const std::vector<int>& granted) override;
+    void on_message(std::string_view topic, std::string_view payload, bool retained) override;  // wiring: roll-call
 
 private:
     Status setup();
@@ -57,6 +60,7 @@ private:
     void mark_inventory_dirty();
     void publish_inventory();
     Message inventory_message();
+    std::string inventory_payload() const;  // wiring: roll-call
     void enqueue(Message message);
     Message status_message(bool online, bool with_time) const;
     void pump();
@@ -99,6 +103,8 @@ private:
     std::string uri_;                                ///< libvirt URI for messages
     std::unique_ptr<io::MqttClient> mqtt_;
     std::unique_ptr<LibvirtConnection> conn_;
+    std::unique_ptr<JournalKeeper> journal_;         // wiring: history
+    std::unique_ptr<RollCallResponder> roll_call_;   // wiring: roll-call
     StateTracker tracker_;
     std::thread libvirt_thread_;
     std::atomic<bool> libvirt_stop_{false};

@@ -53,6 +53,7 @@ void ListCollector::add(std::string_view topic, std::string_view payload) {
     case TopicType::State: return add_state(parts->host, parts->vm, topic, payload);
     case TopicType::Status: return add_status(parts->host, topic, payload);
     case TopicType::Inventory: return add_inventory(parts->host, topic, payload);
+    case TopicType::Journal: return;  // history, not state
     case TopicType::Event: return;  // not subscribed; a stray live event says nothing about state
     }
 }

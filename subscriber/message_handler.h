@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "common/filter.h"
+#include "common/history.h"
 #include "common/message.h"
 #include "common/seq_tracker.h"
 #include "common/topic.h"
@@ -53,6 +54,10 @@ public:
     /// Runs one message through the pipeline.
     void handle(std::string_view topic, std::string_view payload, bool retained);
 
+    /// From now on, events the --since history showed already are dropped
+    /// (silently: the overlap of history and live is expected).
+    void set_seam(SeamFilter seam) { seam_ = std::move(seam); }
+
 private:
     /// Decodes, checks against the topic and the sequence, filters, emits.
     void handle_event(const TopicParts& parts, std::string_view topic, std::string_view payload);
@@ -72,6 +77,7 @@ private:
     Diagnostics& diag_;
     MessageSink& sink_;
     SeqTracker seq_;
+    SeamFilter seam_;
     std::map<std::string, bool> online_;  ///< last status seen per host
 };
 
