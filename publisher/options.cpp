@@ -20,6 +20,7 @@ namespace {
 struct RawValues {
     std::string events;
     std::string payload = "json";
+    bool no_roll_call = false;
 };
 
 void add_options(CLI::App& app, Options& o, RawValues& raw) {
@@ -48,7 +49,7 @@ void add_options(CLI::App& app, Options& o, RawValues& raw) {
     app.add_option("--history", o.history, "Events kept in the retained journal (0: no history)")
         ->check(CLI::Range(std::size_t{0}, kMaxJournalEvents))
         ->capture_default_str();
-    app.add_flag("!--no-roll-call", o.roll_call, "Do not answer roll-call requests");
+    app.add_flag("--no-roll-call", raw.no_roll_call, "Do not answer roll-call requests");
     app.add_flag("-v,--verbose", o.verbose, "Log every event (repeat for more)");
     app.set_version_flag("--version", std::string("vm-pub ") + VME_VERSION);
 }
@@ -72,6 +73,7 @@ Status finish(Options& o, const RawValues& raw) {
     if (auto s = check_prefix(o.prefix); !s) return Error{"--prefix: " + s.error().message};
     if (auto s = parse_kinds(raw.events, o.kinds); !s) return s;
     o.text_payload = raw.payload == "text";
+    o.roll_call = !raw.no_roll_call;
     if (o.fixed_topic.find_first_of("+#") != std::string::npos)
         return Error{"--topic: a topic to publish to cannot contain '+' or '#'"};
     if (o.host_name.empty()) o.host_name = machine_host_name();
