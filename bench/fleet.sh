@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/fleet.sh [HxM ...]: a simulated fleet on one machine. For each
+# bench/fleet.sh [HxM | rabbitmq:HxM ...]: a simulated fleet on one machine. For each
 # H x M (default: 50x200 and 200x50, 10,000 VMs each): one private
 # mosquitto and one libvirtd test driver holding M persistent VMs
 # (tests/lib/harness.sh), and H vm-pub processes against it, each with its
@@ -16,6 +16,10 @@
 #   rollcall_s        one request (spread 100 + H/5 ms) -> H status answers
 #   pss_total_mib     summed PSS of the H vm-pub processes (smaps_rollup)
 #   journal_bytes     one host's retained journal after the storm
+# rabbitmq:HxM: the same against the two-node RabbitMQ cluster of
+# tests/lib/rabbitmq.sh, odd hosts publishing to node 1 and even hosts to
+# node 2, every subscriber on node 2; online_s is then "every vm-pub
+# connected" (retained messages do not reach wildcard subscriptions there).
 # Binaries from $VM_PUB, $VM_SUB, $VM_STORM and $STAMP (bench/run.sh sets
 # them; by default the ones in build/). Never fails on a figure.
 set -uo pipefail
@@ -36,18 +40,23 @@ record() {
   [ -n "${FLEET_RESULTS:-}" ] && printf 'fleet %s %s %s\n' "$SHAPE" "$1" "$2" >>"$FLEET_RESULTS"
 }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null; }
+# broker_ticks: CPU ticks of every broker process so far.
+broker_ticks() { local p t=0; for p in "${BROKER_PIDS[@]}"; do t=$((t + $(cpu_ticks "$p"))); done; echo "$t"; }
+# pub_url I: the broker URL host I publishes to.
+pub_url() { if [ $(($1 % 2)) = 1 ]; then echo "$PUB_URL_ODD"; else echo "$PUB_URL_EVEN"; fi; }
 online_hosts() {
-  timeout 5 mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -t 'libvirt/+/status' --retained-only -W 1 2>/dev/null |
+  if [ "$RABBIT" = 1 ]; then grep -c '^vm-pub: connected to broker' "$H_DIR/pub-$SHAPE.log"; return; fi
+  timeout 5 mosquitto_sub -h 127.0.0.1 -p "$SUB_PORT" -t 'libvirt/+/status' --retained-only -W 1 2>/dev/null |
     grep -c '"status":"online"'
 }
 
 run_shape() {
   local h=$1 m=$2 pids=() i
-  "$VM_STORM" -c "$LIBVIRT_URI" define "$m" --name "f$SHAPE-" >/dev/null 2>>"$H_DIR/storm.log"
+  "$VM_STORM" -c "$LIBVIRT_URI" define "$m" --name "f${SHAPE#rabbitmq:}-" >/dev/null 2>>"$H_DIR/storm.log"
   # Every vm-pub started at once.
   local t0; t0=$(now_ns)
   for i in $(seq 1 "$h"); do
-    "$VM_PUB" -c "$LIBVIRT_URI" -b "$BROKER_URL" --host-name "fh$i" --queue-limit 1000000 2>>"$H_DIR/pub-$SHAPE.log" &
+    "$VM_PUB" -c "$LIBVIRT_URI" -b "$(pub_url "$i")" --host-name "fh$i" --queue-limit 1000000 2>>"$H_DIR/pub-$SHAPE.log" &
     pids+=($!); track $!
   done
   local deadline=$((SECONDS + 300))
@@ -56,22 +65,22 @@ run_shape() {
   sleep 3   # the states and inventories follow the status
 
   t0=$(now_ns)
-  local rows; rows=$("$VM_SUB" -b "$BROKER_URL" --list -o json 2>>"$H_DIR/list.err" | wc -l)
+  local rows; rows=$("$VM_SUB" -b "$SUB_URL" --list -o json 2>>"$H_DIR/list.err" | wc -l)
   record list_s "$(secs "$t0" "$(now_ns)")"
   record list_rows "$rows"
 
   # The storm: one transient VM started and destroyed CYCLES times; every
   # host publishes both events of each cycle.
-  local expect=$((CYCLES * 2 * h)) fifo="$H_DIR/fifo-$SHAPE"
+  local expect=$((CYCLES * 2 * h)) fifo="$H_DIR/fifo-${SHAPE#rabbitmq:}"
   mkfifo "$fifo"
   "$STAMP" <"$fifo" >"$H_DIR/storm-$SHAPE.out" &
   local stamp=$!
-  "$VM_SUB" -b "$BROKER_URL" -o json --domain "storm$SHAPE" -C "$expect" -W 600 --no-gap-check -v >"$fifo" 2>"$H_DIR/storm-sub.err" &
+  "$VM_SUB" -b "$SUB_URL" -o json --domain "storm${SHAPE#rabbitmq:}" -C "$expect" -W 600 --no-gap-check -v >"$fifo" 2>"$H_DIR/storm-sub.err" &
   local sub=$!
   track "$sub"
   wait_for 30 grep -q subscribed "$H_DIR/storm-sub.err"
-  local b0; b0=$(cpu_ticks "$BROKER_PID")
-  "$VM_STORM" -c "$LIBVIRT_URI" cycles "$CYCLES" --name "storm$SHAPE" >/dev/null 2>>"$H_DIR/storm.log"
+  local b0; b0=$(broker_ticks)
+  "$VM_STORM" -c "$LIBVIRT_URI" cycles "$CYCLES" --name "storm${SHAPE#rabbitmq:}" >/dev/null 2>>"$H_DIR/storm.log"
   local quiet=0 last=0 n
   while running "$sub" && [ "$quiet" -lt 100 ]; do
     n=$(wc -l <"$H_DIR/storm-$SHAPE.out")
@@ -79,7 +88,7 @@ run_shape() {
     sleep 0.1
   done
   kill "$sub" 2>/dev/null; wait "$sub" 2>/dev/null; wait "$stamp" 2>/dev/null
-  local b1; b1=$(cpu_ticks "$BROKER_PID")
+  local b1; b1=$(broker_ticks)
   python3 - "$H_DIR/storm-$SHAPE.out" "$expect" "$b0" "$b1" "$(getconf CLK_TCK)" <<'PY' | while read -r k v; do record "$k" "$v"; done
 import json, sys, datetime
 path, expect, b0, b1, tck = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
@@ -103,21 +112,21 @@ if len(stamps) > 1:
 print("broker_us_per_msg", round((b1 - b0) / tck * 1e6 / expect, 1) if expect else "n/a")
 PY
   sleep 2   # the last journals (at most one publish per second per host)
-  record journal_bytes "$(timeout 5 mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -t libvirt/fh1/journal -C 1 -W 3 | wc -c)"
+  record journal_bytes "$(timeout 5 mosquitto_sub -h 127.0.0.1 -p "$SUB_PORT" -t libvirt/fh1/journal -C 1 -W 3 | wc -c)"
 
   t0=$(now_ns)
-  local since; since=$("$VM_SUB" -b "$BROKER_URL" --since 1h --until 0s -o json 2>>"$H_DIR/since.err" | wc -l)
+  local since; since=$("$VM_SUB" -b "$SUB_URL" --since 1h --until 0s -o json 2>>"$H_DIR/since.err" | wc -l)
   record since_s "$(secs "$t0" "$(now_ns)")"
   record since_events "$since"
 
   # Roll call: one request, every host's status answer.
   local spread=$((100 + h / 5))
   t0=$(now_ns)
-  timeout 60 mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -t 'libvirt/reply/bench/+/status' -C "$h" -W 60 >"$H_DIR/answers" 2>/dev/null &
+  timeout 60 mosquitto_sub -h 127.0.0.1 -p "$SUB_PORT" -t 'libvirt/reply/bench/+/status' -C "$h" -W 60 >"$H_DIR/answers" 2>/dev/null &
   local ms=$!
   sleep 0.3
   t0=$(now_ns)
-  mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t libvirt/roll-call \
+  mosquitto_pub -h 127.0.0.1 -p "$SUB_PORT" -t libvirt/roll-call \
     -m "{\"schema\":\"vm-events/1\",\"type\":\"roll-call\",\"reply\":\"bench\",\"spread_ms\":$spread}"
   wait "$ms"
   record rollcall_spread_ms "$spread"
@@ -132,14 +141,25 @@ PY
   record pss_per_host_mib "$(python3 -c "print(round($pss / 1024 / $h, 2))")"
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-  "$VM_STORM" -c "$LIBVIRT_URI" undefine "$m" --name "f$SHAPE-" >/dev/null 2>>"$H_DIR/storm.log"
+  "$VM_STORM" -c "$LIBVIRT_URI" undefine "$m" --name "f${SHAPE#rabbitmq:}-" >/dev/null 2>>"$H_DIR/storm.log"
 }
 
 for SHAPE in "${SHAPES[@]}"; do
-  start_broker
+  RABBIT=0
+  if [[ $SHAPE == rabbitmq:* ]]; then
+    RABBIT=1
+    source "$ROOT/tests/lib/rabbitmq.sh"
+    start_rabbitmq_cluster
+    PUB_URL_ODD=$RMQ_URL1 PUB_URL_EVEN=$RMQ_URL2 SUB_URL=$RMQ_URL2 SUB_PORT=$RMQ_MQTT_PORT2
+    BROKER_PIDS=("$(cat "$RMQ_DIR/node1/pid")" "$(cat "$RMQ_DIR/node2/pid")")
+  else
+    start_broker
+    PUB_URL_ODD=$BROKER_URL PUB_URL_EVEN=$BROKER_URL SUB_URL=$BROKER_URL SUB_PORT=$BROKER_PORT BROKER_PIDS=("$BROKER_PID")
+  fi
   start_libvirtd
-  run_shape "${SHAPE%x*}" "${SHAPE#*x}"
-  stop_broker
+  local_shape=${SHAPE#rabbitmq:}
+  run_shape "${local_shape%x*}" "${local_shape#*x}"
+  [ "$RABBIT" = 1 ] || stop_broker
   kill9_libvirtd
 done
 exit 0
