@@ -37,4 +37,15 @@ rc=0
 "$VM_SUB" -b "$BROKER_URL" --since 10m -W 3 --host hv-p1 -o json >"$H_DIR/w.json" 2>/dev/null || rc=$?
 [ "$rc" -eq 124 ] || fail "-W: exit $rc"
 [ "$(wc -l <"$H_DIR/w.json")" -eq 6 ] || fail "-W: $(cat "$H_DIR/w.json")"
+# --until in the future: history, then live events until then, exit 0.
+until=$(date -u -d '+4 seconds' +%Y-%m-%dT%H:%M:%SZ)
+"$VM_SUB" -b "$BROKER_URL" --since 10m --until "$until" --host hv-p1 -o json >"$H_DIR/u.json" 2>"$H_DIR/u.err" &
+U=$!
+track "$U"
+sleep 1.5
+vm_cycles y 1                         # seq 7, 8: live, before --until
+wait_for 20 exited "$U" || fail "--until in the future: still running"
+rc=0; wait "$U" || rc=$?
+[ "$rc" -eq 0 ] || fail "--until in the future: exit $rc: $(cat "$H_DIR/u.err")"
+expect_contiguous "$H_DIR/u.json" 1 8
 log "ok"
