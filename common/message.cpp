@@ -369,6 +369,7 @@ std::string encode_roll_call_request(const RollCallRequest& request) {
     out.text("reply", request.reply);
     out.text_if_set("since", request.since);
     out.number("spread_ms", request.spread_ms);
+    if (!request.hosts.empty()) out.value("hosts", nlohmann::ordered_json(request.hosts));
     return std::move(out).finish();
 }
 
@@ -521,6 +522,17 @@ Result<RollCallRequest> decode_roll_call_request(std::string_view payload) {
             f.fail("spread_ms", "more than " + std::to_string(kMaxRollCallSpreadMs));
         else
             request.spread_ms = static_cast<int>(spread);
+    }
+    if (const Json* hosts = f.array("hosts", Need::Optional)) {
+        if (hosts->size() > kMaxRollCallHosts)
+            f.fail("hosts", "more than " + std::to_string(kMaxRollCallHosts) + " entries");
+        for (std::size_t i = 0; i < hosts->size() && !f.error(); ++i) {
+            const Json& host = (*hosts)[i];
+            if (!host.is_string() || host.get_ref<const std::string&>().empty())
+                f.fail("hosts[" + std::to_string(i) + "]", "expected a non-empty string");
+            else
+                request.hosts.push_back(host.get<std::string>());
+        }
     }
     return finish(f, std::move(request));
 }

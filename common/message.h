@@ -124,7 +124,13 @@ struct RollCallRequest {
     std::string reply;      ///< reply id: answers go under "<prefix>/reply/<reply>/"
     std::string since;      ///< journal entries from this instant (RFC 3339 UTC); empty: none wanted
     int spread_ms = 1000;   ///< each publisher answers after a random delay in [0, spread_ms]
+    /// Only publishers whose host name matches one of these globs answer;
+    /// empty: every publisher. At most kMaxRollCallHosts.
+    std::vector<std::string> hosts;
 };
+
+/// Most host globs one roll-call request may name.
+inline constexpr std::size_t kMaxRollCallHosts = 16;
 
 /// Compact one-line JSON with keys in the documented order:
 /// schema, seq, boot, time, host, uri, domain{name,uuid,id}, kind, event,
@@ -155,7 +161,7 @@ std::string encode_inventory(std::string_view time, std::string_view host,
 std::string encode_journal(std::string_view time, std::string_view host, std::string_view from,
                            std::string_view events_array);
 
-/// Compact JSON: schema, type "roll-call", reply, [since], spread_ms.
+/// Compact JSON: schema, type "roll-call", reply, [since], spread_ms, [hosts].
 std::string encode_roll_call_request(const RollCallRequest& request);
 
 /// Strict decoding. Errors (never exceptions) for: an empty payload, more
@@ -197,7 +203,8 @@ Result<Journal> decode_journal(std::string_view payload);
 
 /// Roll-call request: at most kMaxRollCallRequestBytes; required schema,
 /// type "roll-call", reply (check_reply_id()); optional since (RFC 3339
-/// "...Z"), spread_ms (0..kMaxRollCallSpreadMs, default 1000).
+/// "...Z"), spread_ms (0..kMaxRollCallSpreadMs, default 1000), hosts (an
+/// array of at most kMaxRollCallHosts non-empty strings).
 Result<RollCallRequest> decode_roll_call_request(std::string_view payload);
 
 /// Parses `payload` with the size and depth limits above; error, never throw.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/filter.h"
 #include "common/format.h"
 #include "common/message.h"
 #include "common/sanitize.h"
@@ -31,6 +32,10 @@ void RollCallResponder::on_request(std::string_view payload) {
         return drop("oversized (" + std::to_string(payload.size()) + " bytes)");
     auto request = decode_roll_call_request(payload);
     if (!request) return drop(request.error().message);
+    if (!request->hosts.empty() &&
+        std::none_of(request->hosts.begin(), request->hosts.end(),
+                     [this](const std::string& glob) { return glob_match(glob, host_); }))
+        return;  // asked of other hosts: not ours to answer, nothing to warn about
     std::optional<long long> since;
     if (!request->since.empty()) since = ms_from_iso_utc(request->since);
     auto known = pending_.find(Pending{request->reply, {}});

@@ -267,8 +267,16 @@ void Subscriber::send_roll_call() {
     int spread = options_.roll_call_spread_ms >= 0
                      ? options_.roll_call_spread_ms
                      : static_cast<int>(std::min<std::size_t>(kMaxRollCallSpreadMs, 100 + hosts / 5));
-    RollCallRequest request{reply_id_, options_.since_ms ? iso_utc_from_ms(*options_.since_ms) : std::string(), spread};
-    auto mid = client_->publish(roll_call_topic(options_.prefix), encode_roll_call_request(request), 1, false);
+    RollCallRequest request{reply_id_, options_.since_ms ? iso_utc_from_ms(*options_.since_ms) : std::string(), spread,
+                            options_.filter.hosts};
+    // Only the hosts asked for answer; when their globs do not fit a
+    // request, every host answers and the filter applies to the answers.
+    std::string payload = encode_roll_call_request(request);
+    if (request.hosts.size() > kMaxRollCallHosts || payload.size() > kMaxRollCallRequestBytes) {
+        request.hosts.clear();
+        payload = encode_roll_call_request(request);
+    }
+    auto mid = client_->publish(roll_call_topic(options_.prefix), payload, 1, false);
     if (!mid) diag_.say("cannot send the roll call: " + mid.error().message);
     diag_.verbose("roll call sent (answers within " + std::to_string(spread) + " ms)");
     answers_due_ = io::EventLoop::Clock::now() + milliseconds(spread);

@@ -30,6 +30,15 @@ grep -q "^0 $PREFIX/reply/one/$H/inventory {" "$H_DIR/one.out" || fail "inventor
 grep "reply/one/$H/journal" "$H_DIR/one.out" | cut -d' ' -f3- | jq -e '.events | length == 4' >/dev/null \
   || fail "journal answer: $(grep journal "$H_DIR/one.out" | cut -c1-200)"
 
+# A request for other hosts only: no answer from this one.
+stdbuf -oL mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -v -t "$PREFIX/reply/other/#" >"$H_DIR/other.out" &
+track $!
+sleep 1.2
+mpub -q 1 -t "$PREFIX/roll-call" -m "$(jq -cn '{schema:"vm-events/1", type:"roll-call", reply:"other", spread_ms:0, hosts:["hv-x*", "db1"]}')"
+mpub -q 1 -t "$PREFIX/roll-call" -m "$(jq -cn '{schema:"vm-events/1", type:"roll-call", reply:"mine", spread_ms:0, hosts:["hv-r*"]}')"
+sleep 2
+[ ! -s "$H_DIR/other.out" ] || fail "answered a request for other hosts: $(cut -c1-100 "$H_DIR/other.out")"
+
 # 100 requests within a second: at most two answer rounds.
 stdbuf -oL mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -v -t "$PREFIX/reply/many/#" >"$H_DIR/many.out" &
 track $!

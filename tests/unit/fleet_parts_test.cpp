@@ -37,7 +37,7 @@ std::string event_payload(std::uint64_t seq, const std::string& boot) {
 }
 
 std::string request(const std::string& reply, int spread_ms, const std::string& since = "") {
-    return vme::encode_roll_call_request(vme::RollCallRequest{reply, since, spread_ms});
+    return vme::encode_roll_call_request(vme::RollCallRequest{reply, since, spread_ms, {}});
 }
 
 }  // namespace
@@ -131,6 +131,8 @@ TEST_CASE("RollCallResponder: malformed and oversized requests are dropped with 
     vme::pub::RollCallResponder responder(
         "libvirt", "hv1", loop, {[] { return std::string(); }, [] { return std::string(); }, [](auto) { return std::string(); }},
         [&](Message m) { sent.push_back(std::move(m)); }, [&](const std::string& l) { logs.push_back(l); });
+    vme::RollCallRequest other{"c", "", 0, {"hv2", "db*"}};
+    responder.on_request(vme::encode_roll_call_request(other));  // asked of other hosts: silence, no warning
     responder.on_request("not json");
     responder.on_request(std::string(5000, 'x'));
     responder.on_request(R"({"schema":"vm-events/1","type":"roll-call","reply":"../x"})");

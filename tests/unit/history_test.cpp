@@ -233,12 +233,16 @@ TEST_CASE("the seam: a live event the history showed is not admitted") {
 }
 
 TEST_CASE("roll-call requests: round trip and validation") {
-    vme::RollCallRequest request{"vs0123", "2026-11-29T10:00:00.000Z", 250};
+    vme::RollCallRequest request{"vs0123", "2026-11-29T10:00:00.000Z", 250, {}};
     auto back = vme::decode_roll_call_request(vme::encode_roll_call_request(request));
     REQUIRE(back);
     CHECK(back->reply == "vs0123");
     CHECK(back->since == "2026-11-29T10:00:00.000Z");
     CHECK(back->spread_ms == 250);
+    vme::RollCallRequest narrow{"vs0123", "", 0, {"hv1", "web-*"}};
+    auto narrowed = vme::decode_roll_call_request(vme::encode_roll_call_request(narrow));
+    REQUIRE(narrowed);
+    CHECK(narrowed->hosts == std::vector<std::string>{"hv1", "web-*"});
     auto plain = vme::decode_roll_call_request(R"({"schema":"vm-events/1","type":"roll-call","reply":"x"})");
     REQUIRE(plain);
     CHECK(plain->since.empty());
@@ -251,6 +255,10 @@ TEST_CASE("roll-call requests: round trip and validation") {
              R"({"schema":"vm-events/1","type":"roll-call","reply":"x","spread_ms":-1})",
              R"({"schema":"vm-events/1","type":"roll-call","reply":"x","since":"10m"})",
              R"({"schema":"vm-events/1","type":"status","reply":"x"})",
+             R"({"schema":"vm-events/1","type":"roll-call","reply":"x","hosts":"hv1"})",
+             R"({"schema":"vm-events/1","type":"roll-call","reply":"x","hosts":[""]})",
+             R"({"schema":"vm-events/1","type":"roll-call","reply":"x","hosts":[1]})",
+             R"({"schema":"vm-events/1","type":"roll-call","reply":"x","hosts":["a","b","c","d","e","f","g","h","i","j","k","l","m","n","o","p","q"]})",
              R"({"schema":"vm-events/2","type":"roll-call","reply":"x"})"})
         CHECK_MESSAGE(!vme::decode_roll_call_request(bad), bad);
     std::string oversized = R"({"schema":"vm-events/1","type":"roll-call","reply":"x","pad":")" +
