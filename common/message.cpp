@@ -476,6 +476,26 @@ Result<std::vector<InventoryEntry>> decode_inventory(std::string_view payload) {
     return finish(f, std::move(entries));
 }
 
+namespace {
+
+/// The array of at most `max` non-empty strings at `key` (errors into `f`).
+std::vector<std::string> read_strings(FieldReader& f, const char* key, Need need, std::size_t max) {
+    std::vector<std::string> out;
+    const Json* array = f.array(key, need);
+    if (array == nullptr) return out;
+    if (array->size() > max) f.fail(key, "more than " + std::to_string(max) + " entries");
+    for (std::size_t i = 0; i < array->size() && !f.error(); ++i) {
+        const Json& entry = (*array)[i];
+        if (!entry.is_string() || entry.get_ref<const std::string&>().empty())
+            f.fail(std::string(key) + "[" + std::to_string(i) + "]", "expected a non-empty string");
+        else
+            out.push_back(entry.get<std::string>());
+    }
+    return out;
+}
+
+}  // namespace
+
 Result<Journal> decode_journal(std::string_view payload) {
     auto json = parse_object(payload, kMaxJournalBytes);
     if (!json) return json.error();
@@ -488,17 +508,7 @@ Result<Journal> decode_journal(std::string_view payload) {
     journal.from = f.text("from", Need::Optional);
     if (!f.error() && !journal.from.empty() && !ms_from_iso_utc(journal.from))
         f.fail("from", "expected an RFC 3339 UTC time");
-    if (const Json* events = f.array("events", Need::Required)) {
-        if (events->size() > kMaxJournalEvents)
-            f.fail("events", "more than " + std::to_string(kMaxJournalEvents) + " entries");
-        for (std::size_t i = 0; i < events->size() && !f.error(); ++i) {
-            const Json& entry = (*events)[i];
-            if (!entry.is_string() || entry.get_ref<const std::string&>().empty())
-                f.fail("events[" + std::to_string(i) + "]", "expected a non-empty string");
-            else
-                journal.events.push_back(entry.get<std::string>());
-        }
-    }
+    journal.events = read_strings(f, "events", Need::Required, kMaxJournalEvents);
     return finish(f, std::move(journal));
 }
 
@@ -523,17 +533,7 @@ Result<RollCallRequest> decode_roll_call_request(std::string_view payload) {
         else
             request.spread_ms = static_cast<int>(spread);
     }
-    if (const Json* hosts = f.array("hosts", Need::Optional)) {
-        if (hosts->size() > kMaxRollCallHosts)
-            f.fail("hosts", "more than " + std::to_string(kMaxRollCallHosts) + " entries");
-        for (std::size_t i = 0; i < hosts->size() && !f.error(); ++i) {
-            const Json& host = (*hosts)[i];
-            if (!host.is_string() || host.get_ref<const std::string&>().empty())
-                f.fail("hosts[" + std::to_string(i) + "]", "expected a non-empty string");
-            else
-                request.hosts.push_back(host.get<std::string>());
-        }
-    }
+    request.hosts = read_strings(f, "hosts", Need::Optional, kMaxRollCallHosts);
     return finish(f, std::move(request));
 }
 
