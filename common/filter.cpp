@@ -173,9 +173,13 @@ std::vector<std::string> event_subscriptions(std::string_view prefix, const Filt
 }
 
 std::vector<std::string> status_subscriptions(std::string_view prefix, const Filter& filter) {
+    return host_subscriptions(prefix, filter, "status");
+}
+
+std::vector<std::string> host_subscriptions(std::string_view prefix, const Filter& filter, std::string_view last) {
     std::vector<std::string> out;
     for (const auto& h : levels_for(filter.hosts))
-        out.push_back(std::string(prefix) + "/" + h + "/status");
+        out.push_back(std::string(prefix) + "/" + h + "/" + std::string(last));
     return out;
 }
 

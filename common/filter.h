@@ -57,6 +57,10 @@ std::vector<std::string> event_subscriptions(std::string_view prefix, const Filt
 /// is empty or holds a glob.
 std::vector<std::string> status_subscriptions(std::string_view prefix, const Filter& filter);
 
+/// status_subscriptions() for any host-level topic "<prefix>/<host>/<last>"
+/// (journal: "<prefix>/<host>/journal").
+std::vector<std::string> host_subscriptions(std::string_view prefix, const Filter& filter, std::string_view last);
+
 /// State subscriptions ("<prefix>/<host>/<vm>/state") for the filter,
 /// narrowed and widened like event_subscriptions() over hosts and VMs.
 std::vector<std::string> state_subscriptions(std::string_view prefix, const Filter& filter,

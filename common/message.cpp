@@ -12,9 +12,11 @@
 
 #include "event_fast_decode.h"
 #include "event_fields.h"
+#include "format.h"
 #include "json_writer.h"
 #include "strict_json.h"
 #include "sanitize.h"
+#include "topic.h"
 
 namespace vme {
 
@@ -373,6 +375,25 @@ std::string encode_inventory(std::string_view time, std::string_view host,
     return std::move(out).finish();
 }
 
+std::string encode_journal(std::string_view time, std::string_view host, std::string_view from,
+                           std::string_view events_array) {
+    JsonObjectWriter out = typed_header("journal");
+    out.text_if_set("time", time);
+    out.text("host", host);
+    out.text_if_set("from", from);
+    out.raw("events", events_array);
+    return std::move(out).finish();
+}
+
+std::string encode_roll_call_request(const RollCallRequest& request) {
+    JsonObjectWriter out = typed_header("roll-call");
+    out.text("reply", request.reply);
+    out.text_if_set("since", request.since);
+    out.number("spread_ms", request.spread_ms);
+    if (!request.hosts.empty()) out.value("hosts", nlohmann::ordered_json(request.hosts));
+    return std::move(out).finish();
+}
+
 // ------------------------------------------------------------ public: decode
 
 Result<nlohmann::ordered_json> parse_json_limited(std::string_view payload, std::size_t max_bytes) {
@@ -461,6 +482,67 @@ Result<std::vector<InventoryEntry>> decode_inventory(std::string_view payload) {
             entries.push_back(read_inventory_entry((*domains)[i], f, i));
     }
     return finish(f, std::move(entries));
+}
+
+namespace {
+
+/// The array of at most `max` non-empty strings at `key` (errors into `f`).
+std::vector<std::string> read_strings(FieldReader& f, const char* key, Need need, std::size_t max) {
+    std::vector<std::string> out;
+    const Json* array = f.array(key, need);
+    if (array == nullptr) return out;
+    if (array->size() > max) f.fail(key, "more than " + std::to_string(max) + " entries");
+    for (std::size_t i = 0; i < array->size() && !f.error(); ++i) {
+        const Json& entry = (*array)[i];
+        if (!entry.is_string() || entry.get_ref<const std::string&>().empty())
+            f.fail(std::string(key) + "[" + std::to_string(i) + "]", "expected a non-empty string");
+        else
+            out.push_back(entry.get<std::string>());
+    }
+    return out;
+}
+
+}  // namespace
+
+Result<Journal> decode_journal(std::string_view payload) {
+    auto json = parse_object(payload, kMaxJournalBytes);
+    if (!json) return json.error();
+    FieldReader f(*json, "");
+    f.expect("schema", kSchema);
+    f.expect("type", "journal");
+    Journal journal;
+    journal.time = f.text("time", Need::kOptional);
+    journal.host = f.text("host", Need::kRequired);
+    journal.from = f.text("from", Need::kOptional);
+    if (!f.error() && !journal.from.empty() && !ms_from_iso_utc(journal.from))
+        f.fail("from", "expected an RFC 3339 UTC time");
+    journal.events = read_strings(f, "events", Need::kRequired, kMaxJournalEvents);
+    return finish(f, std::move(journal));
+}
+
+Result<RollCallRequest> decode_roll_call_request(std::string_view payload) {
+    auto json = parse_object(payload, kMaxRollCallRequestBytes);
+    if (!json) return json.error();
+    FieldReader f(*json, "");
+    f.expect("schema", kSchema);
+    f.expect("type", "roll-call");
+    RollCallRequest request;
+    request.reply = f.text("reply", Need::kRequired);
+    if (!f.error()) {
+        if (auto ok = check_reply_id(request.reply); !ok) f.fail("reply", ok.error().message);
+    }
+    request.since = f.text("since", Need::kOptional);
+    if (!f.error() && !request.since.empty() && !ms_from_iso_utc(request.since))
+        f.fail("since", "expected an RFC 3339 UTC time");
+    const std::uint64_t spread = f.count("spread_ms", Need::kOptional);
+    if (f.find("spread_ms", Need::kOptional) != nullptr) {
+        if (spread > static_cast<std::uint64_t>(kMaxRollCallSpreadMs))
+            f.fail("spread_ms", "more than " + std::to_string(kMaxRollCallSpreadMs));
+        else
+            request.spread_ms = static_cast<int>(spread);
+    }
+    request.hosts = read_strings(f, "hosts", Need::kOptional, kMaxRollCallHosts);
+    return finish(f, std::move(request));
 }
 
 }  // namespace vme

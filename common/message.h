@@ -96,6 +96,42 @@ struct InventoryEntry {
     std::string reason;
 };
 
+/// Largest journal payload decode_journal() accepts (vm-pub writes at most
+/// kJournalByteCap, see common/journal.h).
+inline constexpr std::size_t kMaxJournalBytes = kMaxPayloadBytes;
+
+/// Most entries decode_journal() accepts (and the highest --history).
+inline constexpr std::size_t kMaxJournalEvents = 10000;
+
+/// A host's recent events ("<prefix>/<host>/journal", retained; also a
+/// roll-call answer). Each entry is exactly the payload of an event message,
+/// oldest first: a subscriber treats it as if it had arrived on its topic.
+struct Journal {
+    std::string time;                 ///< when this journal was written
+    std::string host;
+    std::string from;                 ///< complete from this instant on (RFC 3339); empty: unknown
+    std::vector<std::string> events;  ///< event payloads, oldest first
+};
+
+/// Largest roll-call request accepted, in bytes.
+inline constexpr std::size_t kMaxRollCallRequestBytes = 1024;
+
+/// Longest answer spread a request may ask for, in milliseconds.
+inline constexpr int kMaxRollCallSpreadMs = 60000;
+
+/// A roll-call request ("<prefix>/roll-call", not retained).
+struct RollCallRequest {
+    std::string reply;      ///< reply id: answers go under "<prefix>/reply/<reply>/"
+    std::string since;      ///< journal entries from this instant (RFC 3339 UTC); empty: none wanted
+    int spread_ms = 1000;   ///< each publisher answers after a random delay in [0, spread_ms]
+    /// Only publishers whose host name matches one of these globs answer;
+    /// empty: every publisher. At most kMaxRollCallHosts.
+    std::vector<std::string> hosts;
+};
+
+/// Most host globs one roll-call request may name.
+inline constexpr std::size_t kMaxRollCallHosts = 16;
+
 /// Compact one-line JSON with keys in the documented order (the rows of
 /// wire::kEventFields in common/event_fields.h, which also drive both
 /// decoders): schema, seq, boot, time, host, uri, domain{name,uuid,id},
@@ -120,6 +156,15 @@ std::string encode_status(const HostStatus& status);
 /// Compact JSON: schema, type "inventory", time, host, domains[{name,uuid,id,state,reason}].
 std::string encode_inventory(std::string_view time, std::string_view host,
                              const std::vector<InventoryEntry>& entries);
+
+/// Compact JSON: schema, type "journal", time, host, from, events, where
+/// `events_array` is already the JSON array text of the entries (each a
+/// JSON string holding one event payload). common/journal.h builds it.
+std::string encode_journal(std::string_view time, std::string_view host, std::string_view from,
+                           std::string_view events_array);
+
+/// Compact JSON: schema, type "roll-call", reply, [since], spread_ms, [hosts].
+std::string encode_roll_call_request(const RollCallRequest& request);
 
 /// Strict decoding. Errors (never exceptions) for: an empty payload, more
 /// than kMaxPayloadBytes, nesting deeper than kMaxJsonDepth, an object with
@@ -151,6 +196,18 @@ Result<Event> decode_event_document(std::string_view payload);
 Result<State> decode_state(std::string_view payload);
 Result<HostStatus> decode_status(std::string_view payload);
 Result<std::vector<InventoryEntry>> decode_inventory(std::string_view payload);
+
+/// Journal: at most kMaxJournalBytes; required schema, type "journal",
+/// host, events (an array of at most kMaxJournalEvents non-empty strings);
+/// optional time, from (RFC 3339 "...Z" when given). The entries are not
+/// decoded here: each goes through decode_event() like a live event.
+Result<Journal> decode_journal(std::string_view payload);
+
+/// Roll-call request: at most kMaxRollCallRequestBytes; required schema,
+/// type "roll-call", reply (check_reply_id()); optional since (RFC 3339
+/// "...Z"), spread_ms (0..kMaxRollCallSpreadMs, default 1000), hosts (an
+/// array of at most kMaxRollCallHosts non-empty strings).
+Result<RollCallRequest> decode_roll_call_request(std::string_view payload);
 
 /// Parses `payload` with the size and depth limits above; error, never throw.
 Result<nlohmann::ordered_json> parse_json_limited(std::string_view payload,

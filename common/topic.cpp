@@ -93,6 +93,7 @@ Status parse_levels(const std::vector<std::string_view>& levels, TopicParts& par
 std::optional<TopicType> shape_of(const std::vector<std::string_view>& levels) {
     if (levels.size() == 2 && levels[1] == "status") return TopicType::Status;
     if (levels.size() == 2 && levels[1] == "inventory") return TopicType::Inventory;
+    if (levels.size() == 2 && levels[1] == "journal") return TopicType::Journal;
     if (levels.size() == 3 && levels[2] == "state") return TopicType::State;
     if (levels.size() == 4 && levels[2] == "event") return TopicType::Event;
     return std::nullopt;
@@ -218,6 +219,37 @@ std::string ha_config_topic(std::string_view discovery_prefix, std::string_view 
 
 std::string ha_status_topic(std::string_view discovery_prefix) {
     return std::string(discovery_prefix) + "/status";
+}
+
+std::string journal_topic(std::string_view prefix, std::string_view host) {
+    return host_topic(prefix, host) + "/journal";
+}
+
+std::string roll_call_topic(std::string_view prefix) { return std::string(prefix) + "/roll-call"; }
+
+std::string reply_base(std::string_view prefix, std::string_view id) {
+    return std::string(prefix) + "/reply/" + std::string(id);
+}
+
+std::string reply_topic(std::string_view prefix, std::string_view id, std::string_view host, TopicType type) {
+    const char* last = type == TopicType::Status ? "/status" : type == TopicType::Inventory ? "/inventory" : "/journal";
+    return host_topic(reply_base(prefix, id), host) + last;
+}
+
+Status check_reply_id(std::string_view id) {
+    if (id.empty() || id.size() > 64) return Error{"reply id must have 1 to 64 characters"};
+    for (const char ch : id) {
+        const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                        ch == '-' || ch == '_';
+        if (!ok) return Error{"reply id may hold only letters, digits, '-' and '_'"};
+    }
+    return Ok{};
+}
+
+std::optional<std::string> origin_of_reply(std::string_view prefix, std::string_view id, std::string_view topic) {
+    const std::string base = reply_base(prefix, id) + "/";
+    if (topic.size() <= base.size() || topic.substr(0, base.size()) != base) return std::nullopt;
+    return std::string(prefix) + "/" + std::string(topic.substr(base.size()));
 }
 
 Result<TopicParts> parse_topic(std::string_view prefix, std::string_view topic) {

@@ -3,6 +3,9 @@
 //   <prefix>/<host>/<vm>/state          retained current state; empty payload = removed
 //   <prefix>/<host>/status              retained publisher availability, also the last will
 //   <prefix>/<host>/inventory           retained list of the host's VMs and states
+//   <prefix>/<host>/journal             retained recent events of the host (history)
+//   <prefix>/roll-call                  requests: every live vm-pub answers
+//   <prefix>/reply/<id>/<host>/<type>   one requester's answers (status, inventory, journal)
 // Host and VM segments are escaped with escape_segment().
 #pragma once
 
@@ -29,7 +32,7 @@ std::string escape_segment(std::string_view raw);
 Result<std::string> unescape_segment(std::string_view segment);
 
 /// Which of the vm-events/1 topics a topic is.
-enum class TopicType { Event, State, Status, Inventory };
+enum class TopicType { Event, State, Status, Inventory, Journal };
 
 /// A parsed vm-events/1 topic; host and vm are unescaped (raw) names.
 struct TopicParts {
@@ -78,6 +81,30 @@ std::string ha_config_topic(std::string_view discovery_prefix, std::string_view 
 /// Builds "<discovery prefix>/status", where HA publishes "online" (its
 /// birth message) and "offline".
 std::string ha_status_topic(std::string_view discovery_prefix);
+
+/// Builds "<prefix>/<esc host>/journal".
+std::string journal_topic(std::string_view prefix, std::string_view host);
+
+/// Builds "<prefix>/roll-call": where roll-call requests are published.
+std::string roll_call_topic(std::string_view prefix);
+
+/// Builds "<prefix>/reply/<id>": the base of one requester's answers. `id`
+/// must pass check_reply_id() (it is not escaped).
+std::string reply_base(std::string_view prefix, std::string_view id);
+
+/// Builds "<reply_base>/<esc host>/<status|inventory|journal>": where `host`
+/// answers a roll call with a copy of its own topic of `type` (Status,
+/// Inventory or Journal; anything else is treated as Journal).
+std::string reply_topic(std::string_view prefix, std::string_view id, std::string_view host, TopicType type);
+
+/// Error unless `id` is 1 to 64 of [A-Za-z0-9_-]: a reply id names one
+/// topic level under "<prefix>/reply/" and nothing else.
+Status check_reply_id(std::string_view id);
+
+/// When `topic` is an answer under reply_base(prefix, id), the topic it is a
+/// copy of ("<prefix>/<host>/<type>"); nullopt otherwise. Only the base is
+/// checked: parse_topic() checks the rest as for any topic.
+std::optional<std::string> origin_of_reply(std::string_view prefix, std::string_view id, std::string_view topic);
 
 /// Parses a topic under `prefix` (which may itself contain '/').
 /// Error when the topic is not one of the four shapes, a segment is

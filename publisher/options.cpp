@@ -6,6 +6,7 @@
 
 #include <sstream>
 
+#include "common/message.h"
 #include "common/names.h"
 #include "common/topic.h"
 #include "config.h"
@@ -22,6 +23,7 @@ struct RawValues {
     std::string events;
     std::string payload = "json";
     CLI::Option* ha_discovery = nullptr;  ///< given without a value: the default prefix
+    bool no_roll_call = false;
 };
 
 void add_options(CLI::App& app, Options& o, RawValues& raw) {
@@ -52,6 +54,10 @@ void add_options(CLI::App& app, Options& o, RawValues& raw) {
     app.add_option("--drain-timeout", o.drain_timeout_s, "Seconds to deliver the queue at exit")
         ->check(CLI::Range(0, 3600))
         ->capture_default_str();
+    app.add_option("--history", o.history, "Events kept in the retained journal (0: no history)")
+        ->check(CLI::Range(std::size_t{0}, kMaxJournalEvents))
+        ->capture_default_str();
+    app.add_flag("--no-roll-call", raw.no_roll_call, "Do not answer roll-call requests");
     app.add_flag("-v,--verbose", o.verbose, "Log every event (repeat for more)");
     app.set_version_flag("--version", std::string("vm-pub ") + VME_VERSION);
 }
@@ -80,6 +86,7 @@ Status finish(Options& o, const RawValues& raw) {
     if (!o.ha_discovery.empty()) {
         if (auto s = check_prefix(o.ha_discovery); !s) return Error{"--ha-discovery: " + s.error().message};
     }
+    o.roll_call = !raw.no_roll_call;
     if (o.fixed_topic.find_first_of("+#") != std::string::npos)
         return Error{"--topic: a topic to publish to cannot contain '+' or '#'"};
     if (o.host_name.empty()) o.host_name = io::machine_host_name();

@@ -24,6 +24,8 @@ struct Options {
     std::string ha_discovery;           ///< --ha-discovery PREFIX; empty: no Home Assistant discovery
     std::size_t queue_limit = 100000;
     int drain_timeout_s = 5;
+    std::size_t history = 1000;         ///< events kept in the retained journal; 0: none
+    bool roll_call = true;              ///< answer roll-call requests
     int verbose = 0;
     std::string config_file;            ///< --config, for SIGHUP re-reads
     std::vector<std::string> argv;      ///< the original arguments, for SIGHUP re-reads

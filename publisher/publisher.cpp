@@ -73,6 +73,26 @@ Status Publisher::setup() {
             *delivery_, tracker_, loop_);
         mqtt_sink_ = mqtt_sink.get();
         sink_ = std::move(mqtt_sink);
+        // History and the roll call copy vm-events/1 payloads on the
+        // per-event topics subscribers read.
+        bool event_topics = opts_.fixed_topic.empty() && !opts_.text_payload;
+        if (event_topics && opts_.history > 0) {
+            journal_ = std::make_unique<JournalKeeper>(
+                opts_.prefix, opts_.host_name, opts_.history, wall_clock_ms(), loop_,
+                [this](Message m) { delivery_->enqueue(std::move(m)); }, [this](const std::string& line) { diag_.say(line); },
+                [this](const std::string& topic) {
+                    if (mqtt_->connected()) (void)mqtt_->unsubscribe(topic);
+                });
+            mqtt_sink_->record_events_in(journal_.get());
+        }
+        if (event_topics && opts_.roll_call)
+            roll_call_ = std::make_unique<RollCallResponder>(
+                opts_.prefix, opts_.host_name, loop_,
+                RollCallResponder::Snapshot{
+                    [this] { return status_message(true).payload; },
+                    [this] { return mqtt_sink_->inventory_payload(); },
+                    [this](std::optional<long long> since) { return journal_ ? journal_->snapshot(since) : std::string(); }},
+                [this](Message m) { delivery_->enqueue(std::move(m)); }, [this](const std::string& line) { diag_.say(line); });
         if (auto s = create_mqtt_client(); !s) return s;
     }
     link_ = std::make_unique<LibvirtLink>(LibvirtLink::Config{opts_.connect_uri, opts_.kinds, {}, {}}, inbox_,
@@ -248,8 +268,15 @@ void Publisher::start_connection() {
     // so retained views end up current even if queued messages were dropped.
     probe_->connected();
     delivery_->set_qos_ceiling(probe_->ceiling());
-    if (auto topic = mqtt_sink_->discovery_birth_topic())
-        if (auto mid = mqtt_->subscribe({*topic}, 1); !mid) diag_.say(mid.error().message);
+    // What vm-pub listens to: roll-call requests, its own retained journal
+    // (once, to restore it), Home Assistant's birth.
+    std::vector<std::string> inbound;
+    if (roll_call_) inbound.push_back(roll_call_->topic());
+    if (journal_ && journal_->restoring()) inbound.push_back(journal_->topic());
+    if (auto topic = mqtt_sink_->discovery_birth_topic()) inbound.push_back(*topic);
+    if (!inbound.empty())
+        if (auto mid = mqtt_->subscribe(inbound, 1); !mid) diag_.say(mid.error().message);
+    if (journal_) journal_->on_connected();
     publish_status();
     sink_->republish_all();
     update_open();
@@ -283,10 +310,13 @@ void Publisher::on_subscribed(int mid, const std::vector<int>& granted) {
     update_open();
 }
 
-/// What vm-pub subscribes to: Home Assistant's birth topic (with
-/// --ha-discovery). Nothing received can do more than make vm-pub publish
-/// again what it publishes anyway.
+/// What vm-pub subscribes to: roll-call requests, its own retained journal
+/// (to restore it), Home Assistant's birth topic (with --ha-discovery).
+/// Nothing received can do more than make vm-pub publish again what it
+/// publishes anyway.
 void Publisher::on_message(std::string_view topic, std::string_view payload, bool, const io::MessageProperties&) {
+    if (roll_call_ && topic == roll_call_->topic()) return roll_call_->on_request(payload);
+    if (journal_ && topic == journal_->topic()) return journal_->on_retained(payload);
     mqtt_sink_->on_discovery_message(topic, payload);
 }
 
@@ -344,6 +374,7 @@ void Publisher::begin_shutdown() {
     phase_ = Phase::Draining;
     loop_.unwatch(inbox_->fd());  // stop taking events
     link_->request_stop();
+    if (journal_) journal_->flush();  // the retained journal holds the last events
     if (!mqtt_) {
         loop_.stop();
         return;

@@ -27,10 +27,12 @@
 #include "io/signals.h"
 #include "publisher/delivery.h"
 #include "publisher/inbox.h"
+#include "publisher/journal_keeper.h"
 #include "publisher/libvirt_health.h"
 #include "publisher/libvirt_link.h"
 #include "publisher/options.h"
 #include "publisher/qos_probe.h"
+#include "publisher/roll_call.h"
 #include "publisher/service_notifier.h"
 #include "publisher/sink.h"
 
@@ -108,6 +110,8 @@ private:
     std::optional<QosProbe> probe_;
     std::unique_ptr<Sink> sink_;
     MqttSink* mqtt_sink_ = nullptr;         ///< sink_ when it is the broker's
+    std::unique_ptr<JournalKeeper> journal_;      ///< --history: the retained journal
+    std::unique_ptr<RollCallResponder> roll_call_;  ///< answers roll-call requests
     ServiceNotifier notifier_;
     std::unique_ptr<LibvirtLink> link_;
     Phase phase_ = Phase::Running;

@@ -53,8 +53,13 @@ void MqttSink::event(const Event& e) {
         delivery_.enqueue(Message{std::move(topic), std::move(payload), config_.qos, false, {}});
         return;
     }
-    delivery_.enqueue(Message{std::move(topic), cloudevents_.payload(e), config_.qos, false,
-                              cloudevents_.properties(e, config_.mqtt5)});
+    std::string payload = cloudevents_.payload(e);
+    if (journal_) {
+        long long time_ms = ms_from_iso_utc(e.time).value_or(wall_clock_ms());
+        journal_->add(config_.encoding == EventEncoding::Json ? payload : encode_event(e), time_ms);
+    }
+    delivery_.enqueue(
+        Message{std::move(topic), std::move(payload), config_.qos, false, cloudevents_.properties(e, config_.mqtt5)});
 }
 
 void MqttSink::state(const StateChange& change) {
@@ -99,13 +104,16 @@ Message MqttSink::state_message(const DomainSnapshot& vm) const {
 }
 
 Message MqttSink::inventory_message() const {
+    return Message{inventory_topic(config_.prefix, config_.host), inventory_payload(), 1, true, {}};
+}
+
+std::string MqttSink::inventory_payload() const {
     std::vector<InventoryEntry> entries;
     for (const auto& vm : tracker_.all()) {
         entries.push_back(InventoryEntry{vm.domain, std::string(state_name(vm.state_code)),
                                          std::string(state_reason_name(vm.state_code, vm.reason_code))});
     }
-    return Message{inventory_topic(config_.prefix, config_.host),
-                   encode_inventory(utc_now_iso(), config_.host, entries), 1, true, {}};
+    return encode_inventory(utc_now_iso(), config_.host, entries);
 }
 
 // ---------------------------------------------------------------- StdoutSink

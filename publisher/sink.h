@@ -21,6 +21,7 @@
 #include "publisher/cloudevents_wire.h"
 #include "publisher/delivery.h"
 #include "publisher/ha_discovery.h"
+#include "publisher/journal_keeper.h"
 
 namespace vme::pub {
 
@@ -83,6 +84,13 @@ public:
     /// every config goes out again a moment later (a burst gives one).
     void on_discovery_message(std::string_view topic, std::string_view payload);
 
+    /// Every event published from now on is also recorded in `journal`
+    /// (its vm-events/1 payload), which must outlive this sink.
+    void record_events_in(JournalKeeper* journal) { journal_ = journal; }
+
+    /// The inventory payload now (a roll-call answer's copy).
+    std::string inventory_payload() const;
+
 private:
     Message state_message(const DomainSnapshot& vm) const;
     Message inventory_message() const;
@@ -95,6 +103,7 @@ private:
     io::Throttle inventory_;
     std::optional<HaDiscovery> discovery_;
     io::Throttle rediscovery_;
+    JournalKeeper* journal_ = nullptr;
 };
 
 /// One event a line on a descriptor (JSON, a structured CloudEvent, or the

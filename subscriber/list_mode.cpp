@@ -95,6 +95,7 @@ void route_fleet_message(std::string_view prefix, std::string_view topic, std::s
     case TopicType::State: return router.state(parts->host, parts->vm, payload);
     case TopicType::Status: return router.status(parts->host, payload);
     case TopicType::Inventory: return router.inventory(parts->host, payload);
+    case TopicType::Journal: return;  // history, not state
     case TopicType::Event: return;  // a live event says nothing about state
     }
 }

@@ -3,6 +3,7 @@
 // decoding of those messages (route_fleet_message) is shared with --watch.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <string_view>
@@ -61,6 +62,9 @@ public:
     /// (and, without --domain, one line per host that reported a status but
     /// no VM), aligned, every value sanitized.
     std::vector<std::string> table_lines() const;
+
+    /// Hosts heard of so far (a status or an inventory).
+    std::size_t host_count() const { return std::max(statuses_.size(), inventories_.size()); }
 
     /// One compact state object per VM, as published.
     std::vector<std::string> json_lines() const;

@@ -26,6 +26,7 @@ void MessageHandler::handle(std::string_view topic, std::string_view payload, bo
     case TopicType::Status: return handle_status(*parts, topic, payload, retained);
     case TopicType::State:
     case TopicType::Inventory:
+    case TopicType::Journal:
         // Only -t subscriptions can bring these; show them like any other payload.
         if (config_.raw_mode) sink_.on_foreign(topic, payload);
         return;
@@ -53,6 +54,7 @@ void MessageHandler::handle_event(const TopicParts& parts, std::string_view topi
         return warn(topic, "undecodable event: " + shown(event.error().message));
     }
     if (!vouched(*event, parts, topic)) return;
+    if (!seam_.empty() && !seam_.admit(event->host, event->boot, event->seq)) return;
     if (!accept_sequence(*event)) return;
     if (config_.filter.matches(*event)) sink_.on_event(*event);
 }

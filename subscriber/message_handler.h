@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "common/filter.h"
+#include "common/history.h"
 #include "common/message.h"
 #include "common/seq_tracker.h"
 #include "common/topic.h"
@@ -55,6 +56,10 @@ public:
     /// Runs one message through the pipeline.
     void handle(std::string_view topic, std::string_view payload, bool retained);
 
+    /// From now on, events the --since history showed already are dropped
+    /// (silently: the overlap of history and live is expected).
+    void set_seam(SeamFilter seam) { seam_ = std::move(seam); }
+
 private:
     /// Decodes, checks against the topic and the sequence, filters, emits.
     void handle_event(const TopicParts& parts, std::string_view topic, std::string_view payload);
@@ -74,6 +79,7 @@ private:
     Diagnostics& diag_;
     MessageSink& sink_;
     SeqTracker seq_;
+    SeamFilter seam_;
     /// What the last status of a host said.
     struct HostView {
         bool online = false;

@@ -1,6 +1,7 @@
 #include "subscriber/options.h"
 
 #include <cctype>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
@@ -8,8 +9,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/message.h"
 #include "common/names.h"
 #include "common/topic.h"
+#include "common/when.h"
 #include "config.h"
 #include "io/cli_error.h"
 
@@ -53,6 +56,9 @@ struct RawOptions {
     std::string color = "auto";
     std::vector<std::string> exec_help;   // only for --help; argv is split first
     bool no_gap_check = false;
+    std::string since;
+    std::string until;
+    bool no_roll_call = false;
 };
 
 /// argv split at the first "--exec": CLI11 must never see the command's own options.
@@ -121,6 +127,12 @@ void add_run_options(CLI::App& app, Options& o, RawOptions& raw) {
     app.add_option("--retries", o.retries, "give up (exit 1) after N failed connection attempts in a row")
         ->check(CLI::Range(1, 1000000));
     app.add_flag("--no-gap-check", raw.no_gap_check, "do not report seq gaps and duplicates");
+    app.add_option("--since", raw.since, "first print the history since WHEN (10m, 2h, 1d, RFC 3339), then follow");
+    app.add_option("--until", raw.until, "with --since: stop at WHEN (in the past: history only, exit 0)");
+    app.add_flag("--no-roll-call", raw.no_roll_call, "--list/--since: do not ask live vm-pubs to answer");
+    app.add_option("--roll-call-spread", o.roll_call_spread_ms,
+                   "vm-pubs answer within MS (default: 100 + 0.2 per host seen)")
+        ->check(CLI::Range(0, kMaxRollCallSpreadMs));
     app.add_flag("-v,--verbose", o.verbose, "report connection and subscription progress on stderr");
 }
 
@@ -199,6 +211,33 @@ Status check_watch(const Options& o) {
     return Ok{};
 }
 
+/// --since/--until: parsed against the current time; --since excludes
+/// --list, -t and --share (no retained journal reaches a shared subscription).
+Status resolve_history(Options& o, const RawOptions& raw) {
+    o.roll_call = !raw.no_roll_call;
+    if (raw.since.empty()) {
+        if (!raw.until.empty()) return Error{"--until needs --since"};
+        return Ok{};
+    }
+    if (o.list) return Error{"--since and --list exclude each other"};
+    if (!o.topics.empty()) return Error{"--since and -t exclude each other"};
+    if (!o.share.empty()) return Error{"--since and --share exclude each other (shared subscriptions get no retained journals)"};
+    using namespace std::chrono;
+    const long long now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+    auto since = parse_when(raw.since, now);
+    if (!since) return Error{"--since: " + since.error().message};
+    std::optional<long long> until;
+    if (!raw.until.empty()) {
+        auto parsed = parse_when(raw.until, now);
+        if (!parsed) return Error{"--until: " + parsed.error().message};
+        until = *parsed;
+    }
+    if (auto st = check_window(*since, until, now); !st) return st;
+    o.since_ms = *since;
+    o.until_ms = until;
+    return Ok{};
+}
+
 /// Output mode from -o/-F, colour choice, and whether events reach stdout.
 Status resolve_output(Options& o, const RawOptions& raw) {
     o.output_given = !raw.output.empty() || !o.format.empty();
@@ -225,6 +264,7 @@ Status validate(Options& o, const RawOptions& raw) {
     if (auto st = check_session(o); !st) return st;
     if (auto st = check_share(o); !st) return st;
     if (auto st = check_watch(o); !st) return st;
+    if (auto st = resolve_history(o, raw); !st) return st;
     return check_list(o);
 }
 

@@ -49,6 +49,10 @@ struct Options {
     int qos = 1;
     int retries = 0;               ///< 0: keep retrying forever
     bool gap_check = true;
+    std::optional<long long> since_ms;  ///< --since, resolved at start (ms since the epoch)
+    std::optional<long long> until_ms;  ///< --until, resolved at start
+    bool roll_call = true;              ///< --list/--since ask live vm-pubs to answer
+    int roll_call_spread_ms = -1;       ///< answers spread over this; -1: from the number of hosts seen
     int verbose = 0;
 };
 

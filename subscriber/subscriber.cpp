@@ -9,7 +9,9 @@
 #include <cstring>
 #include <csignal>
 #include <exception>
+#include <random>
 
+#include "common/format.h"
 #include "common/sanitize.h"
 #include "common/topic.h"
 
@@ -120,6 +122,14 @@ Subscriber::Subscriber(const Options& options, io::ConnectionConfig config, Even
         watch_.emplace(options, sanitize(describe(config_.url)), loop_, diag_, [this] { finish(kExitOk); });
     }
     if (!options.exec.empty()) exec_.emplace(options.exec, diag_);
+    if (options.since_ms)
+        history_.emplace(options.prefix, options.filter, *options.since_ms, options.until_ms, diag_);
+    if (options.roll_call && (list_ || history_)) {
+        std::random_device random;
+        char id[24];
+        std::snprintf(id, sizeof id, "vs%08x%08x", random(), random());
+        reply_id_ = id;
+    }
 }
 
 int Subscriber::run() {
@@ -181,7 +191,7 @@ void Subscriber::on_connected(bool session_present) {
                   (session_present ? " (session resumed)" : ""));
     // Subscribe on every connect: cheap, and right also when the broker
     // lost the session.
-    auto mid = client_->subscribe(subscriptions(options_), options_.qos);
+    auto mid = client_->subscribe(current_subscriptions(), options_.qos);
     if (!mid) {
         diag_.say("cannot subscribe: " + mid.error().message);
         return finish(kExitFailure);
@@ -226,7 +236,7 @@ void Subscriber::on_subscribed(int mid, const std::vector<int>& granted) {
         diag_.say("warning: the broker granted QoS " + std::to_string(lowest) + " (asked for " +
                   std::to_string(options_.qos) + ")");
     diag_.verbose("subscribed (" + std::to_string(granted.size()) + " topic filters)");
-    if (list_ && !subscribed_) start_list_timers();
+    if ((list_ || history_) && !subscribed_) start_list_timers();
     subscribed_ = true;
 }
 
@@ -244,20 +254,110 @@ void Subscriber::on_message(std::string_view topic, std::string_view payload, bo
 
 void Subscriber::dispatch(std::string_view topic, std::string_view payload, bool retained) {
     if (exit_status_ >= 0) return;
+    // A roll-call answer is a copy of a host's own topic: read it as that.
+    std::optional<std::string> origin;
+    if (!reply_id_.empty()) origin = origin_of_reply(options_.prefix, reply_id_, topic);
+    if (origin) topic = *origin;
     if (watch_) {
         // Events through the pipeline (checks, filter, seq), the rest to the screen.
         auto parts = parse_topic(options_.prefix, topic);
         if (parts && parts->type == TopicType::Event) return handler_.handle(topic, payload, retained);
         return watch_->on_fleet_message(topic, payload, retained);
     }
-    if (!list_) return handler_.handle(topic, payload, retained);
-    list_->add(topic, payload);
-    if (subscribed_) rearm_list_quiet_timer();
+    if (list_) {
+        list_->add(topic, payload);
+        if (subscribed_) rearm_list_quiet_timer();
+        return;
+    }
+    if (history_ && history_->collecting()) {
+        auto parts = parse_topic(options_.prefix, topic);
+        if (parts && parts->type == TopicType::Journal) {
+            history_->add_journal(parts->host, topic, payload);
+            return rearm_list_quiet_timer();
+        }
+        if (!origin) history_->hold(topic, payload, retained);
+        return;
+    }
+    if (origin) return;  // a late answer: the history is out already
+    handler_.handle(topic, payload, retained);
+}
+
+std::vector<std::string> Subscriber::current_subscriptions() const {
+    std::vector<std::string> topics = subscriptions(options_);
+    const bool collecting = history_ && history_->collecting();
+    if (collecting) {
+        for (auto& topic : host_subscriptions(options_.prefix, options_.filter, "journal"))
+            topics.push_back(std::move(topic));
+    }
+    if (!reply_id_.empty() && (list_ || collecting)) topics.push_back(reply_base(options_.prefix, reply_id_) + "/#");
+    return topics;
+}
+
+void Subscriber::on_quiet() {
+    list_quiet_timer_ = 0;
+    if (!reply_id_.empty() && !roll_call_sent_) return send_roll_call();
+    if (list_) return print_list();
+    end_history();
+}
+
+void Subscriber::send_roll_call() {
+    roll_call_sent_ = true;
+    std::size_t hosts = list_ ? list_->host_count() : history_->hosts();
+    int spread = options_.roll_call_spread_ms >= 0
+                     ? options_.roll_call_spread_ms
+                     : static_cast<int>(std::min<std::size_t>(kMaxRollCallSpreadMs, 100 + hosts / 5));
+    RollCallRequest request{reply_id_, options_.since_ms ? iso_utc_from_ms(*options_.since_ms) : std::string(), spread,
+                            options_.filter.hosts};
+    // Only the hosts asked for answer; when their globs do not fit a
+    // request, every host answers and the filter applies to the answers.
+    std::string payload = encode_roll_call_request(request);
+    if (request.hosts.size() > kMaxRollCallHosts || payload.size() > kMaxRollCallRequestBytes) {
+        request.hosts.clear();
+        payload = encode_roll_call_request(request);
+    }
+    auto mid = client_->publish(roll_call_topic(options_.prefix), payload, 1, false);
+    if (!mid) diag_.say("cannot send the roll call: " + mid.error().message);
+    diag_.verbose("roll call sent (answers within " + std::to_string(spread) + " ms)");
+    answers_due_ = io::EventLoop::Clock::now() + milliseconds(spread);
+    loop_.cancel(list_cap_timer_);
+    list_cap_timer_ = loop_.after(kListHardCap + milliseconds(spread), [this] { on_quiet(); });
+    rearm_list_quiet_timer();
+}
+
+void Subscriber::end_history() {
+    if (!history_ || !history_->collecting()) return;
+    loop_.cancel(list_cap_timer_);
+    if (list_quiet_timer_ != 0) loop_.cancel(list_quiet_timer_);
+    list_quiet_timer_ = 0;
+    auto replay = history_->finish();
+    // The journals and answers are not wanted any more.
+    for (const auto& topic : host_subscriptions(options_.prefix, options_.filter, "journal")) (void)client_->unsubscribe(topic);
+    if (!reply_id_.empty()) (void)client_->unsubscribe(reply_base(options_.prefix, reply_id_) + "/#");
+    diag_.verbose("history: " + std::to_string(replay.history.size()) + " events");
+    for (const auto& item : replay.history) {
+        if (exit_status_ >= 0 || window_closed_) return;
+        handler_.handle(item.topic, item.payload, false);
+    }
+    handler_.set_seam(std::move(replay.seam));
+    using namespace std::chrono;
+    const long long now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+    if (options_.until_ms && *options_.until_ms <= now) return close_window();
+    for (const auto& held : replay.live) {
+        if (exit_status_ >= 0 || window_closed_) return;
+        handler_.handle(held.topic, held.payload, held.retained);
+    }
+    if (options_.until_ms) loop_.after(milliseconds(*options_.until_ms - now), [this] { close_window(); });
+}
+
+void Subscriber::close_window() {
+    window_closed_ = true;
+    loop_.cancel(timeout_timer_);
+    finish_when_done();
 }
 
 void Subscriber::on_event(const Event& event) {
     if (watch_) return watch_->on_event(event);
-    if (count_reached_) return;
+    if (count_reached_ || window_closed_) return;
     if (options_.print_events && !printer_.event(event)) return finish(kExitOk);  // reader gone
     if (exec_) exec_->enqueue(event);
     count_event();
@@ -273,7 +373,7 @@ void Subscriber::count_event() {
 
 void Subscriber::finish_when_done() {
     // With --exec, -C waits for the last command to finish.
-    if (count_reached_ && (!exec_ || exec_->idle())) finish(kExitOk);
+    if ((count_reached_ || window_closed_) && (!exec_ || exec_->idle())) finish(kExitOk);
 }
 
 void Subscriber::on_status(const HostStatus& status, StatusChange change) {
@@ -294,12 +394,19 @@ void Subscriber::on_foreign(std::string_view topic, std::string_view payload) {
 
 void Subscriber::start_list_timers() {
     rearm_list_quiet_timer();
-    list_cap_timer_ = loop_.after(kListHardCap, [this] { print_list(); });
+    list_cap_timer_ = loop_.after(kListHardCap, [this] {
+        roll_call_sent_ = true;  // out of time: no roll call any more
+        on_quiet();
+    });
 }
 
 void Subscriber::rearm_list_quiet_timer() {
     if (list_quiet_timer_ != 0) loop_.cancel(list_quiet_timer_);
-    list_quiet_timer_ = loop_.after(milliseconds(options_.list_wait_ms), [this] { print_list(); });
+    auto delay = milliseconds(options_.list_wait_ms);
+    auto now = io::EventLoop::Clock::now();
+    if (roll_call_sent_ && answers_due_ > now)
+        delay = std::chrono::ceil<milliseconds>(answers_due_ - now) + milliseconds(options_.list_wait_ms);
+    list_quiet_timer_ = loop_.after(delay, [this] { on_quiet(); });
 }
 
 void Subscriber::print_list() {

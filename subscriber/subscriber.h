@@ -15,6 +15,7 @@
 #include "io/mqtt_client.h"
 #include "io/signals.h"
 #include "subscriber/exec_runner.h"
+#include "subscriber/history_phase.h"
 #include "subscriber/list_mode.h"
 #include "subscriber/message_handler.h"
 #include "subscriber/options.h"
@@ -61,10 +62,24 @@ private:
     void on_signal();
     /// Routes a message to the --list collector, the --watch screen or the event pipeline.
     void dispatch(std::string_view topic, std::string_view payload, bool retained);
-    /// After the SUBACK: the --list-wait quiet timer and the hard cap.
+    /// The filters to subscribe to now: subscriptions(), plus the journals
+    /// while --since collects, plus the reply topic while answers matter.
+    std::vector<std::string> current_subscriptions() const;
+    /// After the SUBACK (--list, --since): the quiet timer and the hard cap.
     void start_list_timers();
-    /// Restarts the quiet period (a retained message just arrived).
+    /// Restarts the quiet period (a retained message or an answer just
+    /// arrived); never ends before the roll call's answers are due.
     void rearm_list_quiet_timer();
+    /// The quiet period passed: sends the roll call if not done yet (its
+    /// spread grows with the hosts heard of so far), else ends the wait.
+    void on_quiet();
+    /// Publishes the roll-call request and sets when answers are due.
+    void send_roll_call();
+    /// --since: the history in time order through the pipeline, then the
+    /// live messages held meanwhile; exits after it when --until is past.
+    void end_history();
+    /// --until reached: nothing more is shown; exits once --exec is idle.
+    void close_window();
     /// Prints the --list table or JSON lines and ends the run with 0.
     void print_list();
     /// Counts one printed/executed match; reaching -C cancels -W.
@@ -86,6 +101,11 @@ private:
     std::optional<ListCollector> list_;
     std::optional<ExecRunner> exec_;
     std::optional<WatchMode> watch_;
+    std::optional<HistoryPhase> history_;
+    std::string reply_id_;                    ///< empty: no roll call
+    bool roll_call_sent_ = false;
+    io::EventLoop::Clock::time_point answers_due_{};
+    bool window_closed_ = false;              ///< --until reached
     io::SignalFd& signals_;
     std::unique_ptr<io::MqttClient> client_;
     int exit_status_ = -1;       ///< -1 while running

@@ -22,6 +22,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         auto back = vme::decode_cloudevent(vme::encode_cloudevent(*wrapped));
         if (!back || vme::encode_event(*back) != vme::encode_event(*wrapped)) std::abort();
     }
+    (void)vme::decode_roll_call_request(input);
+    if (auto journal = vme::decode_journal(input)) {
+        // Every accepted journal's entries go through the event decoder.
+        for (const auto& entry : journal->events) (void)vme::decode_event(entry);
+    }
     auto event = vme::decode_event(input);
     // The fast path for plain events must agree with the document decoder.
     auto full = vme::decode_event_document(input);

@@ -57,7 +57,7 @@ while IFS=$'\t' read -r topic payload; do
   case $topic in *'+'*|*'#'*) log "wildcard in topic: $(printf %q "$topic")"; bad=$((bad + 1)); continue ;; esac
   IFS=/ read -ra lv <<<"$topic"
   case ${#lv[@]}:${lv[3]:-} in
-    3:*) [ "${lv[2]}" = status ] || [ "${lv[2]}" = inventory ] || { log "bad topic $topic"; bad=$((bad + 1)); } ;;
+    3:*) [ "${lv[2]}" = status ] || [ "${lv[2]}" = inventory ] || [ "${lv[2]}" = journal ] || { log "bad topic $topic"; bad=$((bad + 1)); } ;;
     4:state) ;;
     5:event) ;;
     *) log "topic with a wrong shape: $(printf %q "$topic")"; bad=$((bad + 1)); continue ;;
