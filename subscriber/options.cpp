@@ -129,7 +129,7 @@ void add_run_options(CLI::App& app, Options& o, RawOptions& raw) {
     app.add_flag("--no-gap-check", raw.no_gap_check, "do not report seq gaps and duplicates");
     app.add_option("--since", raw.since, "first print the history since WHEN (10m, 2h, 1d, RFC 3339), then follow");
     app.add_option("--until", raw.until, "with --since: stop at WHEN (in the past: history only, exit 0)");
-    app.add_flag("--no-roll-call", raw.no_roll_call, "--list/--since: do not ask live vm-pubs to answer");
+    app.add_flag("--no-roll-call", raw.no_roll_call, "--list/--watch/--since: do not ask live vm-pubs to answer");
     app.add_option("--roll-call-spread", o.roll_call_spread_ms,
                    "vm-pubs answer within MS (default: 100 + 0.2 per host seen)")
         ->check(CLI::Range(0, kMaxRollCallSpreadMs));

@@ -124,7 +124,7 @@ Subscriber::Subscriber(const Options& options, io::ConnectionConfig config, Even
     if (!options.exec.empty()) exec_.emplace(options.exec, diag_);
     if (options.since_ms)
         history_.emplace(options.prefix, options.filter, *options.since_ms, options.until_ms, diag_);
-    if (options.roll_call && (list_ || history_)) {
+    if (options.roll_call && (list_ || history_ || watch_)) {
         std::random_device random;
         char id[24];
         std::snprintf(id, sizeof id, "vs%08x%08x", random(), random());
@@ -237,6 +237,13 @@ void Subscriber::on_subscribed(int mid, const std::vector<int>& granted) {
                   std::to_string(options_.qos) + ")");
     diag_.verbose("subscribed (" + std::to_string(granted.size()) + " topic filters)");
     if ((list_ || history_) && !subscribed_) start_list_timers();
+    // --watch asks once, when the retained messages have had time to come:
+    // live hosts answer, also those whose retained messages live on
+    // another node of a clustered broker.
+    if (watch_ && !reply_id_.empty() && !subscribed_)
+        loop_.after(milliseconds(options_.list_wait_ms), [this] {
+            if (!roll_call_sent_) send_roll_call();
+        });
     subscribed_ = true;
 }
 
@@ -289,7 +296,8 @@ std::vector<std::string> Subscriber::current_subscriptions() const {
         for (auto& topic : host_subscriptions(options_.prefix, options_.filter, "journal"))
             topics.push_back(std::move(topic));
     }
-    if (!reply_id_.empty() && (list_ || collecting)) topics.push_back(reply_base(options_.prefix, reply_id_) + "/#");
+    if (!reply_id_.empty() && (list_ || collecting || watch_))
+        topics.push_back(reply_base(options_.prefix, reply_id_) + "/#");
     return topics;
 }
 
@@ -302,7 +310,7 @@ void Subscriber::on_quiet() {
 
 void Subscriber::send_roll_call() {
     roll_call_sent_ = true;
-    std::size_t hosts = list_ ? list_->host_count() : history_->hosts();
+    std::size_t hosts = list_ ? list_->host_count() : history_ ? history_->hosts() : 0;
     int spread = options_.roll_call_spread_ms >= 0
                      ? options_.roll_call_spread_ms
                      : static_cast<int>(std::min<std::size_t>(kMaxRollCallSpreadMs, 100 + hosts / 5));

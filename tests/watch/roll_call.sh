@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# --watch holds a roll call: a live host whose retained messages the broker
+# does not have (a clustered broker keeps them on another node; here they
+# are cleared) still appears, from its answer. With --no-roll-call it does
+# not, which shows the row came from the answer.
+source "$(dirname "$0")/../lib/harness.sh"
+source "$(dirname "$0")/../sub/lib.sh"
+source "$(dirname "$0")/lib.sh"
+
+start_broker
+start_libvirtd
+define_vm rc1
+start_pub_host hvr
+wait_for 10 eval "mosquitto_sub -h 127.0.0.1 -p $BROKER_PORT -t libvirt/hvr/inventory -C 1 -W 2 | grep -q rc1" ||
+  fail "vm-pub did not publish its inventory"
+for t in status inventory journal rc1/state test/state; do
+  mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t "libvirt/hvr/$t" -r -n -q 1 || fail "could not clear libvirt/hvr/$t"
+done
+
+start_pane 100 20
+run_watch --no-roll-call
+expect_screen 5 '^VMs: 0 running' "no retained messages, no roll call: an empty fleet"
+sleep 2
+screen_lacks ' hvr +rc1 ' || fail "--no-roll-call: hvr's VM appeared without a roll call:
+$(screen)"
+keys q
+expect_screen 5 '^EXIT=0' "q did not end --watch"
+
+run_watch
+expect_screen 10 ' hvr +rc1 +shut ?off' "the roll call's answer did not bring hvr's VM"
+expect_screen 3 '^hosts: 1 online' "the answering host is not counted online"
+keys q
+expect_screen 5 '^EXIT=0' "q did not end --watch"
+log "ok"
