@@ -406,6 +406,24 @@ Result<nlohmann::ordered_json> parse_json_limited(std::string_view payload, std:
     return parse_checked(payload);
 }
 
+namespace {
+
+/// The common frame of the typed payloads: parses `payload` (at most
+/// `max_bytes`), checks "schema" and "type", lets `read` take the rest,
+/// and reports the first problem.
+template <typename T, typename Read>
+Result<T> decode_typed(std::string_view payload, const char* type, std::size_t max_bytes, Read&& read) {
+    auto json = parse_object(payload, max_bytes);
+    if (!json) return json.error();
+    FieldReader f(*json, "");
+    f.expect("schema", kSchema);
+    f.expect("type", type);
+    T value = read(f);
+    return finish(f, std::move(value));
+}
+
+}  // namespace
+
 Result<Event> decode_event(std::string_view payload) {
     if (auto plain = decode_plain_event(payload)) return std::move(*plain);
     return decode_event_document(payload);
@@ -422,66 +440,57 @@ Result<Event> decode_event_document(std::string_view payload) {
 }
 
 Result<State> decode_state(std::string_view payload) {
-    auto json = parse_object(payload);
-    if (!json) return json.error();
-    FieldReader f(*json, "");
-    f.expect("schema", kSchema);
-    f.expect("type", "state");
-    State state;
-    state.time = f.text("time", Need::kOptional);
-    state.host = f.text("host", Need::kRequired);
-    state.domain = read_domain(f, "domain");
-    state.state = f.text("state", Need::kRequired);
-    state.reason = f.text("reason", Need::kOptional);
-    state.state_code = f.code("state_code", Need::kOptional, 0);
-    state.reason_code = f.code("reason_code", Need::kOptional, 0);
-    state.persistent = f.flag("persistent", true);
-    state.boot = f.text("boot", Need::kOptional);
-    return finish(f, std::move(state));
+    return decode_typed<State>(payload, "state", kMaxPayloadBytes, [&](FieldReader& f) {
+        State state;
+        state.time = f.text("time", Need::kOptional);
+        state.host = f.text("host", Need::kRequired);
+        state.domain = read_domain(f, "domain");
+        state.state = f.text("state", Need::kRequired);
+        state.reason = f.text("reason", Need::kOptional);
+        state.state_code = f.code("state_code", Need::kOptional, 0);
+        state.reason_code = f.code("reason_code", Need::kOptional, 0);
+        state.persistent = f.flag("persistent", true);
+        state.boot = f.text("boot", Need::kOptional);
+        return state;
+    });
 }
 
 Result<HostStatus> decode_status(std::string_view payload) {
-    auto json = parse_object(payload);
-    if (!json) return json.error();
-    FieldReader f(*json, "");
-    f.expect("schema", kSchema);
-    f.expect("type", "status");
-    HostStatus status;
-    const std::string word = f.text("status", Need::kRequired);
-    if (!f.error() && word != "online" && word != "offline")
-        f.fail("status", "expected \"online\" or \"offline\", got \"" +
-                             shorten(sanitize(word), kMaxQuoted) + "\"");
-    status.online = word == "online";
-    status.time = f.text("time", Need::kOptional);
-    status.host = f.text("host", Need::kRequired);
-    status.version = f.text("version", Need::kOptional);
-    status.boot = f.text("boot", Need::kOptional);
-    status.dropped = f.count("dropped", Need::kOptional);
-    status.uri = f.text("uri", Need::kOptional);
-    status.libvirt = f.text("libvirt", Need::kOptional);
-    if (!f.error() && !status.libvirt.empty() && status.libvirt != "connected" && status.libvirt != "unreachable")
-        f.fail("libvirt", "expected \"connected\" or \"unreachable\", got \"" +
-                              shorten(sanitize(status.libvirt), kMaxQuoted) + "\"");
-    status.libvirt_since = f.text("libvirt_since", Need::kOptional);
-    status.libvirt_error = f.text("libvirt_error", Need::kOptional);
-    status.callback_errors = f.count("callback_errors", Need::kOptional);
-    return finish(f, std::move(status));
+    return decode_typed<HostStatus>(payload, "status", kMaxPayloadBytes, [&](FieldReader& f) {
+        HostStatus status;
+        const std::string word = f.text("status", Need::kRequired);
+        if (!f.error() && word != "online" && word != "offline")
+            f.fail("status", "expected \"online\" or \"offline\", got \"" +
+                                 shorten(sanitize(word), kMaxQuoted) + "\"");
+        status.online = word == "online";
+        status.time = f.text("time", Need::kOptional);
+        status.host = f.text("host", Need::kRequired);
+        status.version = f.text("version", Need::kOptional);
+        status.boot = f.text("boot", Need::kOptional);
+        status.dropped = f.count("dropped", Need::kOptional);
+        status.uri = f.text("uri", Need::kOptional);
+        status.libvirt = f.text("libvirt", Need::kOptional);
+        if (!f.error() && !status.libvirt.empty() && status.libvirt != "connected" && status.libvirt != "unreachable")
+            f.fail("libvirt", "expected \"connected\" or \"unreachable\", got \"" +
+                                  shorten(sanitize(status.libvirt), kMaxQuoted) + "\"");
+        status.libvirt_since = f.text("libvirt_since", Need::kOptional);
+        status.libvirt_error = f.text("libvirt_error", Need::kOptional);
+        status.callback_errors = f.count("callback_errors", Need::kOptional);
+        return status;
+    });
 }
 
 Result<std::vector<InventoryEntry>> decode_inventory(std::string_view payload) {
-    auto json = parse_object(payload, kMaxInventoryBytes);
-    if (!json) return json.error();
-    FieldReader f(*json, "");
-    f.expect("schema", kSchema);
-    f.expect("type", "inventory");
-    f.text("time", Need::kOptional);
-    f.text("host", Need::kRequired);
-    std::vector<InventoryEntry> entries;
-    if (const Json* domains = f.array("domains", Need::kRequired)) {
-        for (std::size_t i = 0; i < domains->size(); ++i)
-            entries.push_back(read_inventory_entry((*domains)[i], f, i));
-    }
-    return finish(f, std::move(entries));
+    return decode_typed<std::vector<InventoryEntry>>(payload, "inventory", kMaxInventoryBytes, [&](FieldReader& f) {
+        f.text("time", Need::kOptional);
+        f.text("host", Need::kRequired);
+        std::vector<InventoryEntry> entries;
+        if (const Json* domains = f.array("domains", Need::kRequired)) {
+            for (std::size_t i = 0; i < domains->size(); ++i)
+                entries.push_back(read_inventory_entry((*domains)[i], f, i));
+        }
+        return entries;
+    });
 }
 
 namespace {
@@ -505,44 +514,38 @@ std::vector<std::string> read_strings(FieldReader& f, const char* key, Need need
 }  // namespace
 
 Result<Journal> decode_journal(std::string_view payload) {
-    auto json = parse_object(payload, kMaxJournalBytes);
-    if (!json) return json.error();
-    FieldReader f(*json, "");
-    f.expect("schema", kSchema);
-    f.expect("type", "journal");
-    Journal journal;
-    journal.time = f.text("time", Need::kOptional);
-    journal.host = f.text("host", Need::kRequired);
-    journal.from = f.text("from", Need::kOptional);
-    if (!f.error() && !journal.from.empty() && !ms_from_iso_utc(journal.from))
-        f.fail("from", "expected an RFC 3339 UTC time");
-    journal.events = read_strings(f, "events", Need::kRequired, kMaxJournalEvents);
-    return finish(f, std::move(journal));
+    return decode_typed<Journal>(payload, "journal", kMaxJournalBytes, [&](FieldReader& f) {
+        Journal journal;
+        journal.time = f.text("time", Need::kOptional);
+        journal.host = f.text("host", Need::kRequired);
+        journal.from = f.text("from", Need::kOptional);
+        if (!f.error() && !journal.from.empty() && !ms_from_iso_utc(journal.from))
+            f.fail("from", "expected an RFC 3339 UTC time");
+        journal.events = read_strings(f, "events", Need::kRequired, kMaxJournalEvents);
+        return journal;
+    });
 }
 
 Result<RollCallRequest> decode_roll_call_request(std::string_view payload) {
-    auto json = parse_object(payload, kMaxRollCallRequestBytes);
-    if (!json) return json.error();
-    FieldReader f(*json, "");
-    f.expect("schema", kSchema);
-    f.expect("type", "roll-call");
-    RollCallRequest request;
-    request.reply = f.text("reply", Need::kRequired);
-    if (!f.error()) {
-        if (auto ok = check_reply_id(request.reply); !ok) f.fail("reply", ok.error().message);
-    }
-    request.since = f.text("since", Need::kOptional);
-    if (!f.error() && !request.since.empty() && !ms_from_iso_utc(request.since))
-        f.fail("since", "expected an RFC 3339 UTC time");
-    const std::uint64_t spread = f.count("spread_ms", Need::kOptional);
-    if (f.find("spread_ms", Need::kOptional) != nullptr) {
-        if (spread > static_cast<std::uint64_t>(kMaxRollCallSpreadMs))
-            f.fail("spread_ms", "more than " + std::to_string(kMaxRollCallSpreadMs));
-        else
-            request.spread_ms = static_cast<int>(spread);
-    }
-    request.hosts = read_strings(f, "hosts", Need::kOptional, kMaxRollCallHosts);
-    return finish(f, std::move(request));
+    return decode_typed<RollCallRequest>(payload, "roll-call", kMaxRollCallRequestBytes, [&](FieldReader& f) {
+        RollCallRequest request;
+        request.reply = f.text("reply", Need::kRequired);
+        if (!f.error()) {
+            if (auto ok = check_reply_id(request.reply); !ok) f.fail("reply", ok.error().message);
+        }
+        request.since = f.text("since", Need::kOptional);
+        if (!f.error() && !request.since.empty() && !ms_from_iso_utc(request.since))
+            f.fail("since", "expected an RFC 3339 UTC time");
+        const std::uint64_t spread = f.count("spread_ms", Need::kOptional);
+        if (f.find("spread_ms", Need::kOptional) != nullptr) {
+            if (spread > static_cast<std::uint64_t>(kMaxRollCallSpreadMs))
+                f.fail("spread_ms", "more than " + std::to_string(kMaxRollCallSpreadMs));
+            else
+                request.spread_ms = static_cast<int>(spread);
+        }
+        request.hosts = read_strings(f, "hosts", Need::kOptional, kMaxRollCallHosts);
+        return request;
+    });
 }
 
 }  // namespace vme
