@@ -19,6 +19,13 @@ namespace {
 /// behind (stuck in a call to a hung libvirtd).
 constexpr std::chrono::milliseconds kLinkStopGrace{500};
 
+/// How long the first "online" waits for the libvirt link's first answer:
+/// normally it comes within milliseconds, and then "online" means the
+/// event callbacks are registered (subscribers that wait for "online"
+/// before they change a VM miss nothing). A libvirtd that does not answer
+/// does not hold the status longer than this.
+constexpr std::chrono::milliseconds kFirstStatusWait{2000};
+
 std::string uri_or_default(const std::string& uri) { return uri.empty() ? "(default URI)" : uri; }
 
 }  // namespace
@@ -234,6 +241,8 @@ Message Publisher::status_message(bool online) const {
 /// The status goes ahead of the queue: it is what tells subscribers
 /// whether the rest can be trusted.
 void Publisher::publish_status() {
+    if (status_timer_ != 0) loop_.cancel(status_timer_);
+    status_timer_ = 0;
     if (!mqtt_ || !mqtt_->connected() || phase_ == Phase::SayingGoodbye) return;
     if (auto mid = delivery_->send_now(status_message(true)); !mid) diag_.say(mid.error().message);
 }
@@ -277,7 +286,14 @@ void Publisher::start_connection() {
     if (!inbound.empty())
         if (auto mid = mqtt_->subscribe(inbound, 1); !mid) diag_.say(mid.error().message);
     if (journal_) journal_->on_connected();
-    publish_status();
+    if (health_.state() == LibvirtHealth::State::Unknown && !status_timer_) {
+        status_timer_ = loop_.after(kFirstStatusWait, [this] {
+            status_timer_ = 0;
+            publish_status();
+        });
+    } else if (health_.state() != LibvirtHealth::State::Unknown) {
+        publish_status();
+    }
     sink_->republish_all();
     update_open();
     maybe_ready();

@@ -118,6 +118,7 @@ private:
     int offline_mid_ = -1;
     bool was_connected_ = false;
     io::EventLoop::TimerId start_timer_ = 0;  ///< start_connection() pending after a CONNACK
+    io::EventLoop::TimerId status_timer_ = 0; ///< the first status, waiting for libvirt's first answer
     std::string last_mqtt_error_;
     int exit_code_ = 0;
 };

@@ -53,7 +53,7 @@ fi
 grep -qi 'drop' "$H_DIR/pub.log" || fail "no log line about dropped events"
 
 restart_broker
-status_dropped() { retained "$PREFIX/$PUB_HOST/status" | jq -e '.status == "online" and .dropped > 0' >/dev/null 2>&1; }
+status_dropped() { retained "$PREFIX/$PUB_HOST/status" | jq_e '.status == "online" and .dropped > 0' >/dev/null 2>&1; }
 wait_for 30 status_dropped || fail "no online status with a dropped count after the broker came back"
 dropped=$(retained "$PREFIX/$PUB_HOST/status" | jq -r .dropped)
 note "status message says dropped=$dropped"

@@ -10,7 +10,12 @@ source "$(dirname "$0")/lib.sh"
 R_FAULT="libvirtd SIGSTOPped before vm-pub starts"
 R_REPS=1
 
-libvirt_is() { retained "$PREFIX/$PUB_HOST/status" | jq -e --arg s "$1" '.status == "online" and .libvirt == $s' >/dev/null 2>&1; }
+# libvirt_is STATE: vm-pub's retained status is online and says libvirt STATE.
+libvirt_is() {
+  local s
+  s=$(retained "$PREFIX/$PUB_HOST/status")
+  [ "$(jq -r '"\(.status) \(.libvirt // "-")"' <<<"$s" 2>/dev/null)" = "online $1" ]
+}
 
 start_broker
 start_libvirtd
@@ -25,7 +30,7 @@ wait_online 10
 online_ms=$(( $(now_ms) - t0 ))
 wait_for 40 libvirt_is unreachable || fail "no 'libvirt unreachable' status within 40 s: $(retained "$PREFIX/$PUB_HOST/status")"
 took=$(( $(now_ms) - t0 ))
-retained "$PREFIX/$PUB_HOST/status" | jq -e '.libvirt_error | test("no answer")' >/dev/null ||
+retained "$PREFIX/$PUB_HOST/status" | jq_e '.libvirt_error | test("no answer")' >/dev/null ||
   fail "the status does not say why: $(retained "$PREFIX/$PUB_HOST/status")"
 note "online after $online_ms ms; 'libvirt unreachable' after $(awk -v m="$took" 'BEGIN {printf "%.1f", m / 1000}') s"
 

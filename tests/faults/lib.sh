@@ -151,7 +151,7 @@ retained() {
   mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -t "$1" --retained-only -C 1 -W 1 2>/dev/null || true
 }
 
-status_is() { retained "$PREFIX/$PUB_HOST/status" | jq -e --arg s "$1" '.status == $s' >/dev/null 2>&1; }
+status_is() { retained "$PREFIX/$PUB_HOST/status" | jq_e --arg s "$1" '.status == $s' >/dev/null 2>&1; }
 
 # wait_online [SECONDS]: waits until vm-pub's retained status says online.
 wait_online() { wait_for "${1:-20}" status_is online || fail "vm-pub never published status online"; }

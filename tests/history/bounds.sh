@@ -14,7 +14,7 @@ wait_for 10 journal_has hv-small 5 || fail "journal: $(journal hv-small)"
 small_seqs() { journal_events hv-small | jq -r .seq | tr '\n' ' '; }
 small_is() { [ "$(small_seqs)" = "8 9 10 11 12 " ]; }
 wait_for 10 small_is || fail "--history 5: $(small_seqs)"
-journal hv-small | jq -e --arg t "$(journal hv-small | jq -r ".events[0] | fromjson | .time")" '.from == $t' >/dev/null \
+journal hv-small | jq_e --arg t "$(journal hv-small | jq -r ".events[0] | fromjson | .time")" '.from == $t' >/dev/null \
   || fail "from should be the oldest entry's time: $(journal hv-small | jq -c '{from}')"
 kill -TERM "$PUB_PID"; wait "$PUB_PID" 2>/dev/null || true
 

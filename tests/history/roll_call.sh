@@ -27,7 +27,7 @@ mpub -q 1 -t "$PREFIX/roll-call" -m "$(request one 2000-01-01T00:00:00Z)"
 wait_for 10 grep -q "reply/one/$H/journal" "$H_DIR/one.out" || fail "no journal answer: $(cut -c1-120 "$H_DIR/one.out")"
 grep -q "^0 $PREFIX/reply/one/$H/status {" "$H_DIR/one.out" || fail "status answer: $(cut -c1-120 "$H_DIR/one.out")"
 grep -q "^0 $PREFIX/reply/one/$H/inventory {" "$H_DIR/one.out" || fail "inventory answer: $(cut -c1-120 "$H_DIR/one.out")"
-grep "reply/one/$H/journal" "$H_DIR/one.out" | cut -d' ' -f3- | jq -e '.events | length == 4' >/dev/null \
+grep "reply/one/$H/journal" "$H_DIR/one.out" | cut -d' ' -f3- | jq_e '.events | length == 4' >/dev/null \
   || fail "journal answer: $(grep journal "$H_DIR/one.out" | cut -c1-200)"
 
 # A request for other hosts only: no answer from this one.

@@ -57,6 +57,11 @@ wait_for() {
   done
 }
 
+# jq_e [jq options...] FILTER: like `jq -e FILTER`, but false on empty input
+# (jq -e takes no input at all for success, so a check of a retained message
+# that has not arrived yet would pass).
+jq_e() { jq -e -n "${@:1:$#-1}" "input | (${*: -1})"; }
+
 # running PID: true while the process exists and is not a zombie; exited: the opposite.
 running() { [ -r "/proc/$1/stat" ] && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat"; }
 exited() { ! running "$1"; }

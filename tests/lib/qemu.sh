@@ -346,7 +346,7 @@ SUB_PID=""
 retained() {
   mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -t "$1" --retained-only -C 1 -W 1 2>/dev/null || true
 }
-status_is() { retained "$PREFIX/$PUB_HOST/status" | jq -e --arg s "$1" '.status == $s' >/dev/null 2>&1; }
+status_is() { retained "$PREFIX/$PUB_HOST/status" | jq_e --arg s "$1" '.status == $s' >/dev/null 2>&1; }
 
 # start_pub_sub: vm-pub on the private libvirtd and broker (host $PUB_HOST),
 # online; vm-sub -o json for that host, subscribed, into $SUB_OUT; then

@@ -62,7 +62,7 @@ start_broker
 PUB_PID=$!
 track $PUB_PID
 authed_online() { mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -u vmuser -P secret-pw-123 -C 1 -W 1 \
-  -t "$PREFIX/$PUB_HOST/status" 2>/dev/null | jq -e '.status == "online"'; }
+  -t "$PREFIX/$PUB_HOST/status" 2>/dev/null | jq_e '.status == "online"'; }
 wait_for 20 authed_online || fail "vm-pub did not get in with the password file"
 if tr '\0' ' ' <"/proc/$PUB_PID/cmdline" | grep -q secret-pw-123; then fail "password on the command line"; fi
 grep -q secret-pw-123 "$H_DIR/vm-pub.log" && fail "password in the log"

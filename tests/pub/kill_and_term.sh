@@ -16,7 +16,7 @@ boot1=$(retained "$PREFIX/$PUB_HOST/status" | jq -r .boot)
 kill -KILL "$PUB_PID"
 wait "$PUB_PID" 2>/dev/null || true
 # The will: offline, same boot, no time (unknown when it was written).
-will_arrived() { retained "$PREFIX/$PUB_HOST/status" | jq -e --arg b "$boot1" '.status == "offline" and .boot == $b'; }
+will_arrived() { retained "$PREFIX/$PUB_HOST/status" | jq_e --arg b "$boot1" '.status == "offline" and .boot == $b'; }
 wait_for 20 will_arrived || fail "no last-will offline after kill -9"
 log "ok: last will after kill -9"
 

@@ -24,7 +24,7 @@ wait_events 10 "$EV" 1 '.domain.name == "gone1" and .synthetic == true and .even
   || fail "no synthetic undefined event for gone1"
 gone_removed() { [ -z "$(retained "$(state_topic_of gone1)")" ]; }
 wait_for 10 gone_removed || fail "retained state of vanished gone1 not removed"
-test_running() { retained "$(state_topic_of test)" | jq -e '.state == "running"'; }
+test_running() { retained "$(state_topic_of test)" | jq_e '.state == "running"'; }
 wait_for 10 test_running || fail "retained state of test is not running"
 
 # And it keeps publishing on the new connection.

@@ -8,7 +8,7 @@ source "$(dirname "$0")/common.sh"
 start_rig
 
 # The default test VM "test" is running: its retained state exists at start.
-test_running() { retained "$(state_topic_of test)" | jq -e '.state == "running"'; }
+test_running() { retained "$(state_topic_of test)" | jq_e '.state == "running"'; }
 wait_for 10 test_running \
   || fail "no retained state for the default VM"
 

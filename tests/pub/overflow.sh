@@ -22,7 +22,7 @@ have_all_local() { grep -q "queue full (50 messages)" "$H_DIR/vm-pub.log"; }
 wait_for 20 have_all_local || fail "no log line about the full queue"
 restart_broker
 
-dropped_reported() { retained "$PREFIX/$PUB_HOST/status" | jq -e '.status == "online" and .dropped > 0'; }
+dropped_reported() { retained "$PREFIX/$PUB_HOST/status" | jq_e '.status == "online" and .dropped > 0'; }
 wait_for 30 dropped_reported || fail "status does not report dropped messages: $(retained "$PREFIX/$PUB_HOST/status")"
 # of1 was defined before vm-pub started: the burst is seq 1..2N.
 last_seq() { [ "$(events "$EV" | jq -s 'map(.seq) | max')" = $((2 * N)) ]; }

@@ -23,7 +23,7 @@ track $!
 PUB_PID=$!
 track $PUB_PID
 online() { mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -u watcher -P watch-pw -C 1 -W 1 \
-  -t "$PREFIX/$PUB_HOST/status" 2>/dev/null | jq -e '.status == "online"'; }
+  -t "$PREFIX/$PUB_HOST/status" 2>/dev/null | jq_e '.status == "online"'; }
 wait_for 20 online || fail "vm-pub did not connect with the old password"
 vsh destroy test >/dev/null
 wait_events 10 "$EV" 1 '.event == "stopped"' || fail "no event before the change"

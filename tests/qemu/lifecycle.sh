@@ -95,7 +95,7 @@ qvsh create "$H_DIR/$T.xml" >/dev/null
 expect_events "$T" "lifecycle started booted"
 check_lifecycle "$T" "started booted" 2 0 "Started Booted"
 expect_state "$T" running booted
-retained "$PREFIX/$PUB_HOST/$T/state" | jq -e '.persistent == false' >/dev/null ||
+retained "$PREFIX/$PUB_HOST/$T/state" | jq_e '.persistent == false' >/dev/null ||
   fail "$T: retained state not marked transient: $(retained "$PREFIX/$PUB_HOST/$T/state")"
 since "$T"
 qvsh destroy "$T" >/dev/null
