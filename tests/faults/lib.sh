@@ -143,7 +143,9 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 
 # sanitized_build: true when the binaries carry AddressSanitizer (memory
 # figures mean nothing there: its quarantine holds freed memory).
-sanitized_build() { ldd "$VM_PUB" 2>/dev/null | grep -q 'libasan'; }
+# (ldd's whole output is read first: with pipefail, grep -q closing the pipe
+# early could make ldd die of SIGPIPE and the check say no.)
+sanitized_build() { [[ "$(ldd "$VM_PUB" 2>/dev/null)" == *libasan* ]]; }
 
 # ------------------------------------------------------------ waiting on vm-pub
 # retained TOPIC: the retained payload of TOPIC now (empty when none).
