@@ -71,8 +71,13 @@ calc() { python3 -c "print($1)"; }
 field() { jq -r ".$2 // empty" <<<"$1"; }
 # status_kib PID FIELD: VmRSS / VmHWM of a process, in MiB.
 status_mib() { awk -v f="$2:" '$1 == f { printf "%.2f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null; }
+# pss_mib PID: proportional set size (shared pages divided among the
+# processes that map them) from smaps_rollup, in MiB.
+pss_mib() { awk '$1 == "Pss:" { printf "%.2f", $2 / 1024 }' "/proc/$1/smaps_rollup" 2>/dev/null; }
 # cpu_ticks PID: user+system time so far, in clock ticks.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null; }
+# sys_ticks PID: system time so far, in clock ticks.
+sys_ticks() { awk '{ print $15 }' "/proc/$1/stat" 2>/dev/null; }
 # ctx_switches PID: voluntary + involuntary context switches over all threads.
 ctx_switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ { n += $2 } END { print n + 0 }'; }
 # kill_tree PID: kills a child and its own children (/usr/bin/time does not
@@ -454,6 +459,8 @@ idle_cost() {
   wait_for 15 grep -q subscribed "$H_DIR/idle-sub.err"
   sleep 2
   record sub_rss_idle "$(status_mib "$sub_pid" VmRSS)"
+  record sub_anon_idle "$(status_mib "$sub_pid" RssAnon)"
+  record sub_pss_idle "$(pss_mib "$sub_pid")"
   a0=$(ctx_switches "$PUB_PID") b0=$(ctx_switches "$sub_pid")
   sleep "$IDLE_SECONDS"
   a1=$(ctx_switches "$PUB_PID") b1=$(ctx_switches "$sub_pid")
@@ -464,6 +471,119 @@ idle_cost() {
     note "vm-pub system calls over 10 s idle (strace -c -f): $(awk '/total/ { print $4 }' "$H_DIR/strace-pub.txt") calls"
   fi
   stop "$sub_pid" "$PUB_PID"
+}
+
+# ---------------------------------------------------------------- 6 (private memory)
+# What a host pays for each tool: RssAnon (anonymous resident memory: heap,
+# stacks; nobody shares it) and PSS. vm-pub idle, then after a storm of
+# MEMORY_CYCLES start/destroy cycles once every event has reached the
+# subscriber and the last acknowledgements and the inventory had time to
+# arrive (the queue drained). vm-sub's are measured by idle_cost.
+MEMORY_CYCLES=5000
+memory() {
+  local json
+  start_pub mem 1 || { note "vm-pub did not come online (memory)"; stop "$PUB_PID"; return; }
+  sleep 1
+  record pub_anon_idle "$(status_mib "$PUB_PID" RssAnon)"
+  record pub_pss_idle "$(pss_mib "$PUB_PID")"
+  local t0 t1 s0 s1
+  t0=$(cpu_ticks "$PUB_PID") s0=$(sys_ticks "$PUB_PID")
+  json=$(pipeline mem-storm "$MEMORY_CYCLES" 300)
+  t1=$(cpu_ticks "$PUB_PID") s1=$(sys_ticks "$PUB_PID")
+  log "memory storm: $json"
+  if [ "$(field "$json" received)" = "$((2 * MEMORY_CYCLES))" ]; then
+    # The same figure as throughput()'s, over a storm long enough for the
+    # 10 ms clock ticks to matter less (with --quick too).
+    record pub_cpu_us_per_event "$(calc "($t1 - $t0) * 1e6 / $CLK_TCK / $(field "$json" generated)")"
+    record pub_sys_us_per_event "$(calc "($s1 - $s0) * 1e6 / $CLK_TCK / $(field "$json" generated)")"
+    sleep 2
+    record pub_anon_storm "$(status_mib "$PUB_PID" RssAnon)"
+    record pub_pss_storm "$(pss_mib "$PUB_PID")"
+  else
+    note "memory: the storm was not delivered whole ($(field "$json" received) of $((2 * MEMORY_CYCLES)) events): vm-pub's memory after it not measured"
+  fi
+  stop "$PUB_PID"
+}
+
+# ---------------------------------------------------------------- 6 (vm-pub system calls)
+# System calls per event (strace -c -f, both threads) over a storm of
+# SYSCALL_CYCLES cycles: the kernel's share of vm-pub's CPU time, which
+# callgrind does not see. strace slows vm-pub down; only counts are kept.
+SYSCALL_CYCLES=1000
+pub_syscalls() {
+  local json st events
+  command -v strace >/dev/null || { note "strace missing: vm-pub's system calls not counted"; return; }
+  start_pub sys 1 || { note "vm-pub did not come online (system calls)"; stop "$PUB_PID"; return; }
+  strace -c -f -p "$PUB_PID" -o "$H_DIR/strace-storm.txt" 2>/dev/null &
+  st=$!
+  sleep 1
+  json=$(pipeline sys-storm "$SYSCALL_CYCLES" 120)
+  kill -INT "$st"
+  wait "$st"
+  stop "$PUB_PID"
+  events=$(field "$json" generated)
+  [ -n "$events" ] || { note "system calls: the storm did not run"; return; }
+  per() { awk -v s="$1" -v n="$events" '$NF == s { printf "%.2f", $4 / n; exit }' "$H_DIR/strace-storm.txt"; }
+  record pub_syscalls_per_event "$(per total)"
+  record pub_reads_per_event "$(per read)"
+  record pub_writes_per_event "$(per write)"
+  record pub_polls_per_event "$(per poll)"
+}
+
+# ---------------------------------------------------------------- 6 (vm-pub profile)
+# vm-pub under callgrind through two storms (PUB_PROFILE_SMALL and
+# PUB_PROFILE_BIG cycles, QoS 1, a mosquitto_sub consumer): instructions
+# counted are the same however loaded the machine is. Per event = the
+# difference between the two runs over the extra events, so start-up and
+# shutdown cancel out; per stage = the same difference of a function's
+# inclusive count. Batching (events per wake-up) varies between runs, so a
+# stage moves by a few hundred instructions from one run to the next.
+PUB_PROFILE_SMALL=500 PUB_PROFILE_BIG=1500
+pub_profile() {
+  local c pid sub_pid host
+  command -v valgrind >/dev/null || { note "valgrind missing: vm-pub not profiled"; return; }
+  for c in "$PUB_PROFILE_SMALL" "$PUB_PROFILE_BIG"; do
+    host="pp$c"
+    valgrind --tool=callgrind --callgrind-out-file="$H_DIR/pub-$c.cg" \
+      "$VM_PUB" -c "$LIBVIRT_URI" -b "$BROKER_URL" --host-name "$host" -q 1 --queue-limit 1000000 \
+      2>>"$H_DIR/vm-pub-$host.log" &
+    pid=$!
+    track "$pid"
+    timeout 120 mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -t "libvirt/$host/status" -C 1 2>/dev/null | grep -q online ||
+      { note "vm-pub under callgrind did not come online"; stop "$pid"; return; }
+    mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -q 1 -t "libvirt/$host/+/event/lifecycle" -C $((2 * c)) -W 600 >/dev/null &
+    sub_pid=$!
+    track "$sub_pid"
+    sleep 1
+    storm "$host" "$c"
+    wait "$sub_pid" || { note "vm-pub under callgrind: not every event arrived"; stop "$pid"; return; }
+    sleep 2
+    kill -TERM "$pid"
+    wait_exit "$pid" 120
+    callgrind_annotate --inclusive=yes "$H_DIR/pub-$c.cg" >"$H_DIR/pub-$c.txt" 2>/dev/null
+  done
+  # stage KEY PATTERN...: summed inclusive instructions of the first line
+  # matching each pattern, (big run - small run) per extra event.
+  stage() {
+    local key=$1 total=0 pat a b
+    shift
+    for pat in "$@"; do
+      a=$(awk -v pat="$pat" 'index($0, pat) { gsub(",", "", $1); print $1; exit }' "$H_DIR/pub-$PUB_PROFILE_SMALL.txt")
+      b=$(awk -v pat="$pat" 'index($0, pat) { gsub(",", "", $1); print $1; exit }' "$H_DIR/pub-$PUB_PROFILE_BIG.txt")
+      total=$(calc "$total + ${b:-0} - ${a:-0}")
+    done
+    record "$key" "$(calc "round($total / (2 * ($PUB_PROFILE_BIG - $PUB_PROFILE_SMALL)))")"
+  }
+  stage pub_instr_total 'PROGRAM TOTALS'
+  stage pub_instr_libvirt 'virEventRunDefaultImpl'
+  stage pub_instr_callback 'on_lifecycle(_virConnect'
+  stage pub_instr_domain_ref 'vme::pub::domain_ref('
+  stage pub_instr_main 'vme::pub::Publisher::on_inbox()'
+  stage pub_instr_state 'vme::StateTracker::apply_lifecycle('
+  stage pub_instr_encode 'vme::encode_event[' 'vme::encode_state['
+  stage pub_instr_publish 'mosquitto_publish_v5 '
+  stage pub_instr_inventory 'MqttSink::inventory_message()'
+  stage pub_instr_socket 'mosquitto_loop_read ' 'mosquitto_loop_write '
 }
 
 # ---------------------------------------------------------------- 7
@@ -548,6 +668,7 @@ watch_load() {
   sleep 2
   record watch_rss "$(status_mib "$pid" VmRSS)"
   record watch_rss_anon "$(status_mib "$pid" RssAnon)"
+  record watch_pss "$(pss_mib "$pid")"
 
   # The storm: paced lines into one mosquitto_pub (QoS 0) on the first VM's event topic.
   local vm=${host}-0 c0 c1 w0 w1 secs=$WATCH_STORM_SECONDS rate=$WATCH_STORM_RATE
@@ -644,6 +765,8 @@ write_meta() {
     "The classic baseline (bench/classic-pub) connects, publishes (QoS 1, waiting for PUBACK), disconnects, per event, inside the libvirt callback; it sets TCP_NODELAY to give it its best case.",
     ("Item 5: \($s) messages published once (mosquitto_pub -l, QoS 0: a QoS 1 flood makes mosquitto 2.0.11 drop the publisher with \"out of memory\") while every consumer is subscribed and stopped (SIGSTOP); then each consumer is continued in turn and timed until it has printed all of them."),
     "RSS from /proc/PID/status (VmRSS, VmHWM) or /usr/bin/time (peak RSS of vm-sub); CPU from /proc/PID/stat or /usr/bin/time; idle wake-ups = context switches (all threads) over 10 s with no events.",
+    "Private memory: RssAnon from /proc/PID/status (anonymous resident pages: heap, stacks; shared with nobody) and PSS from /proc/PID/smaps_rollup (shared pages divided among the processes mapping them). vm-pub after a storm: 5000 start/destroy cycles (10000 events, with --quick too), measured 2 s after the last event reached the subscriber (queue drained).",
+    "vm-pub profile (6a): vm-pub under callgrind through a 500- and a 1500-cycle storm (QoS 1); per event = (inclusive instructions of the bigger run - the smaller) / 2000 extra events, so start-up and shutdown cancel out. System calls: strace -c -f on vm-pub through a 1000-cycle storm.",
     "Scale: N persistent VMs defined, then vm-pub started; time until a subscriber has seen a retained state for every VM. vm-sub --list timed by hyperfine (median of 3), includes its default 500 ms quiet period.",
     "--watch (item 8): vm-sub --watch in a 200x50 tmux pane, under strace (--seccomp-bpf, write(2) only), over the retained states of a vm-pub with N defined VMs; the storm is paced vm-events/1 lines through one mosquitto_pub -l (QoS 0) on one VM event topic; redraws = bursts of writes to the terminal less than 20 ms apart; latency = mosquitto_pub started → the event text read back with tmux capture-pane (polled), one event a second."
   ]')
@@ -675,6 +798,9 @@ virsh_baseline
 [ "$HAVE_SUB" = 1 ] && sub_alone
 [ "$HAVE_SUB" = 1 ] && sub_profile
 [ "$HAVE_PUB" = 1 ] && [ "$HAVE_SUB" = 1 ] && idle_cost
+[ "$HAVE_PUB" = 1 ] && memory
+[ "$HAVE_PUB" = 1 ] && pub_syscalls
+[ "$HAVE_PUB" = 1 ] && pub_profile
 [ "$HAVE_PUB" = 1 ] && scale
 [ "$HAVE_PUB" = 1 ] && [ "$HAVE_SUB" = 1 ] && watch_load
 [ "$HAVE_PUB" = 1 ] && stop "$PUB_PID"

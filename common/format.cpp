@@ -424,9 +424,40 @@ std::string local_now_ms() {
 
 std::string iso_utc_from_ms(long long ms_since_epoch) {
     const auto [secs, ms] = split_ms(ms_since_epoch);
-    std::tm tm{};
-    if (!gmtime_r(&secs, &tm)) return {};
-    return render_tm(tm, "%Y-%m-%dT%H:%M:%S", ms, "Z");
+    // Every event is stamped with this: digits written directly cost about
+    // a tenth of gmtime_r + strftime + snprintf. Days to a civil date as in
+    // H. Hinnant's days_from_civil inverse (proleptic Gregorian, UTC).
+    long long days = secs / 86400, sod = secs % 86400;
+    if (sod < 0) {
+        sod += 86400;
+        days -= 1;
+    }
+    const long long z = days + 719468;
+    const long long era = (z >= 0 ? z : z - 146096) / 146097;
+    const long long doe = z - era * 146097;
+    const long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const long long mp = (5 * doy + 2) / 153;
+    const long long day = doy - (153 * mp + 2) / 5 + 1;
+    const long long month = mp < 10 ? mp + 3 : mp - 9;
+    const long long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    if (year < 0 || year > 9999) {  // strftime's %Y then has another width
+        std::tm tm{};
+        if (!gmtime_r(&secs, &tm)) return {};
+        return render_tm(tm, "%Y-%m-%dT%H:%M:%S", ms, "Z");
+    }
+    char out[] = "0000-00-00T00:00:00.000Z";
+    const auto put = [&out](std::size_t at, long long value, int width) {
+        for (int i = width - 1; i >= 0; --i, value /= 10) out[at + static_cast<std::size_t>(i)] = char('0' + value % 10);
+    };
+    put(0, year, 4);
+    put(5, month, 2);
+    put(8, day, 2);
+    put(11, sod / 3600, 2);
+    put(14, sod / 60 % 60, 2);
+    put(17, sod % 60, 2);
+    put(20, ms, 3);
+    return std::string(out, sizeof out - 1);
 }
 
 std::string utc_now_iso() {

@@ -1,20 +1,24 @@
 #include "json_writer.h"
 
 #include <algorithm>
+#include <array>
 
 namespace vme {
 
 namespace {
 
-/// Printable ASCII that JSON takes unescaped (everything but '"' and '\').
-bool is_plain(char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; }
+/// Printable ASCII that JSON takes unescaped (everything but '"' and '\'),
+/// as a table: one load per byte instead of four comparisons.
+constexpr std::array<bool, 256> kPlain = [] {
+    std::array<bool, 256> plain{};
+    for (int c = 0x20; c < 0x7f; ++c) plain[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+    return plain;
+}();
 
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
-    // A lambda, not the function itself: all_of then inlines the test
-    // instead of calling through a pointer for every byte.
-    if (std::all_of(text.begin(), text.end(), [](char c) { return is_plain(c); })) {
+    if (std::all_of(text.begin(), text.end(), [](char c) { return kPlain[static_cast<unsigned char>(c)]; })) {
         out += '"';
         out += text;
         out += '"';

@@ -34,13 +34,25 @@ void set_event(Event& e, std::string_view token, int code) {
     e.event_code = code;
 }
 
+/// "libvirt <kind>", the name an exception in a callback is counted
+/// under; made once per kind, not per event.
+std::string_view callback_label(int kind_id) {
+    static const std::vector<std::string> labels = [] {
+        std::vector<std::string> all;
+        for (int id = 0; id < VIR_DOMAIN_EVENT_ID_LAST; ++id) all.push_back("libvirt " + std::string(kind_name(id)));
+        return all;
+    }();
+    return kind_id >= 0 && kind_id < VIR_DOMAIN_EVENT_ID_LAST ? std::string_view(labels[static_cast<std::size_t>(kind_id)])
+                                                              : std::string_view("libvirt");
+}
+
 /// Runs `build` and hands its Event over: the only things a callback does.
 /// Nothing may escape into libvirt's C code: an exception is counted and
 /// logged (io::CallbackErrors), and the event is lost, never silently.
 template <typename Build>
 void guarded(void* opaque, int kind_id, Build&& build) noexcept {
     auto* target = static_cast<CallbackTarget*>(opaque);
-    io::guard_callback(target->errors, "libvirt " + std::string(kind_name(kind_id)), [&] {
+    io::guard_callback(target->errors, callback_label(kind_id), [&] {
         LinkItem item;
         item.event = build();
         target->inbox.push(std::move(item));
@@ -400,6 +412,7 @@ Event lifecycle_event(const DomainRef& domain, int event, int detail) {
 std::span<const KindCallback> event_callback_table() { return kCallbacks; }
 
 Registration register_event_callbacks(virConnectPtr conn, const std::vector<int>& kinds, CallbackTarget& target) {
+    callback_label(0);  // makes the labels here, where an allocation may throw, never in a callback
     std::vector<int> ids = kinds;
     if (ids.empty())
         for (const auto& row : kCallbacks) ids.push_back(row.id);

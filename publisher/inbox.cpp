@@ -10,10 +10,17 @@ namespace vme::pub {
 Inbox::Inbox() : fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
 
 void Inbox::push(LinkItem item) {
+    bool was_empty;
     {
         std::lock_guard<std::mutex> lock(mutex_);
+        was_empty = items_.empty();
         items_.push_back(std::move(item));
     }
+    // Only the first item of a batch wakes the main thread: take_all()
+    // reads the eventfd before it takes the items, so an item pushed after
+    // that read either is taken with the batch or finds the queue empty
+    // and wakes the loop again.
+    if (!was_empty) return;
     std::uint64_t one = 1;
     // Non-blocking: an eventfd counter only fails when it would overflow,
     // and then it is readable already.

@@ -45,7 +45,8 @@ public:
     /// The fd that becomes readable when items are waiting.
     int fd() const { return fd_.get(); }
 
-    /// Appends an item and wakes the main thread. Any thread; never blocks
+    /// Appends an item and wakes the main thread (one eventfd write per
+    /// batch: only when the queue was empty). Any thread; never blocks
     /// for longer than the lock is held by take_all().
     void push(LinkItem item);
 

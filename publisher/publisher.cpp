@@ -209,8 +209,9 @@ void Publisher::on_event(Event e) {
         e.boot = boot_;
         e.host = opts_.host_name;
         e.uri = uri_;
-        diag_.verbose("event " + std::to_string(e.seq) + " " + sanitize(e.domain.name) + " " + e.kind + " " +
-                      e.event + (e.synthetic ? " (synthetic)" : ""));
+        if (diag_.is_verbose())  // the line costs more than the rest of the event's stamping
+            diag_.verbose("event " + std::to_string(e.seq) + " " + sanitize(e.domain.name) + " " + e.kind + " " +
+                          e.event + (e.synthetic ? " (synthetic)" : ""));
         sink_->event(e);
     }
     // Synthetic events come with their state change already applied.

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <optional>
@@ -119,6 +120,30 @@ TEST_SUITE("format.time") {
         CHECK(iso_utc_from_ms(1795659684457LL) == "2026-11-26T02:21:24.457Z");
         CHECK(iso_utc_from_ms(1795659684007LL) == "2026-11-26T02:21:24.007Z");
         CHECK(iso_utc_from_ms(-1) == "1969-12-31T23:59:59.999Z");
+        CHECK(iso_utc_from_ms(951782400000LL) == "2000-02-29T00:00:00.000Z");
+        CHECK(iso_utc_from_ms(253402300799999LL) == "9999-12-31T23:59:59.999Z");
+    }
+
+    TEST_CASE("iso_utc_from_ms agrees with gmtime_r and strftime") {
+        // Every day of 1600-2400 (leap rules of 1600, 1700, 2000, 2100),
+        // each at a different time of day and millisecond.
+        long long ms = -11676096000000LL;  // 1600-01-01T00:00:00Z
+        for (int day = 0; day < 292194; ++day) {
+            const long long t = ms + (day * 7919LL % 86400) * 1000 + day % 1000;
+            const std::time_t secs = static_cast<std::time_t>(t / 1000 - (t % 1000 < 0 ? 1 : 0));
+            std::tm tm{};
+            REQUIRE(gmtime_r(&secs, &tm) != nullptr);
+            char want[40];
+            const std::size_t n = std::strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%S", &tm);
+            char frac[8];
+            std::snprintf(frac, sizeof frac, ".%03dZ", static_cast<int>(((t % 1000) + 1000) % 1000));
+            const std::string expected = std::string(want, n) + frac;
+            if (iso_utc_from_ms(t) != expected) {
+                CHECK(iso_utc_from_ms(t) == expected);
+                break;
+            }
+            ms += 86400000LL;
+        }
     }
 
     TEST_CASE("ms_from_iso_utc parses what iso_utc_from_ms writes, and more") {
