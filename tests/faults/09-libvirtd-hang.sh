@@ -13,13 +13,6 @@ DRAIN=2
 R_FAULT="libvirtd SIGSTOP for ${FREEZE} s; SIGTERM of a second vm-pub during it"
 R_REPS=1
 
-# libvirt_is HOST STATE: the retained status of HOST says libvirt STATE.
-libvirt_is() {
-  local s
-  s=$(retained "$PREFIX/$1/status")
-  [ "$(jq -r '"\(.status) \(.libvirt // "-")"' <<<"$s" 2>/dev/null)" = "online $2" ]
-}
-
 start_broker
 start_libvirtd
 define_vm hang09

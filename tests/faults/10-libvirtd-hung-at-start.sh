@@ -10,13 +10,6 @@ source "$(dirname "$0")/lib.sh"
 R_FAULT="libvirtd SIGSTOPped before vm-pub starts"
 R_REPS=1
 
-# libvirt_is STATE: vm-pub's retained status is online and says libvirt STATE.
-libvirt_is() {
-  local s
-  s=$(retained "$PREFIX/$PUB_HOST/status")
-  [ "$(jq -r '"\(.status) \(.libvirt // "-")"' <<<"$s" 2>/dev/null)" = "online $1" ]
-}
-
 start_broker
 start_libvirtd
 define_vm early10
@@ -28,14 +21,14 @@ t0=$(now_ms)
 pub_start pub --keepalive 5
 wait_online 10
 online_ms=$(( $(now_ms) - t0 ))
-wait_for 40 libvirt_is unreachable || fail "no 'libvirt unreachable' status within 40 s: $(retained "$PREFIX/$PUB_HOST/status")"
+wait_for 40 libvirt_is "$PUB_HOST" unreachable || fail "no 'libvirt unreachable' status within 40 s: $(retained "$PREFIX/$PUB_HOST/status")"
 took=$(( $(now_ms) - t0 ))
 retained "$PREFIX/$PUB_HOST/status" | jq_e '.libvirt_error | test("no answer")' >/dev/null ||
   fail "the status does not say why: $(retained "$PREFIX/$PUB_HOST/status")"
 note "online after $online_ms ms; 'libvirt unreachable' after $(awk -v m="$took" 'BEGIN {printf "%.1f", m / 1000}') s"
 
 kill -CONT "$LIBVIRTD_PID"
-wait_for 30 libvirt_is connected || fail "no 'libvirt connected' after SIGCONT: $(retained "$PREFIX/$PUB_HOST/status")"
+wait_for 30 libvirt_is "$PUB_HOST" connected || fail "no 'libvirt connected' after SIGCONT: $(retained "$PREFIX/$PUB_HOST/status")"
 wait_for 10 states_match || fail "retained states differ from virsh after SIGCONT: $(states_diff)"
 vsh suspend early10 >/dev/null
 got_suspend() { grep "^$PREFIX/$PUB_HOST/early10/event/lifecycle" "$H_DIR/events.sub" | grep -q '"event":"suspended"'; }

@@ -155,6 +155,13 @@ retained() {
 
 status_is() { retained "$PREFIX/$PUB_HOST/status" | jq_e --arg s "$1" '.status == $s' >/dev/null 2>&1; }
 
+# libvirt_is HOST STATE: HOST's retained status is online and says libvirt STATE.
+libvirt_is() {
+  local s
+  s=$(retained "$PREFIX/$1/status")
+  [ "$(jq -r '"\(.status) \(.libvirt // "-")"' <<<"$s" 2>/dev/null)" = "online $2" ]
+}
+
 # wait_online [SECONDS]: waits until vm-pub's retained status says online.
 wait_online() { wait_for "${1:-20}" status_is online || fail "vm-pub never published status online"; }
 
