@@ -7,6 +7,8 @@
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 
@@ -582,5 +584,25 @@ void MqttClient::deliver_early_acks() {
 }
 
 int MqttClient::in_flight() const { return pending_; }
+
+namespace {
+/// Sets TCP_CORK on `fd`; false when the socket is not TCP (a Unix socket).
+bool set_cork(int fd, bool on) {
+    int v = on ? 1 : 0;
+    return setsockopt(fd, IPPROTO_TCP, TCP_CORK, &v, sizeof v) == 0;
+}
+}  // namespace
+
+MqttClient::WriteHold MqttClient::hold_writes() {
+    int fd = abandoned_ ? -1 : mosquitto_socket(mosq_.get());
+    if (fd < 0 || !set_cork(fd, true)) fd = -1;
+    return WriteHold(this, fd);
+}
+
+MqttClient::WriteHold::~WriteHold() {
+    // Only the socket that was corked: a reconnect in between closed it.
+    if (client_ && fd_ >= 0 && !client_->abandoned_ && mosquitto_socket(client_->mosq_.get()) == fd_)
+        set_cork(fd_, false);
+}
 
 }  // namespace vme::io

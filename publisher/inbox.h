@@ -53,9 +53,27 @@ public:
     /// Takes every waiting item (main thread) and clears the wake-up.
     std::vector<LinkItem> take_all();
 
+    /// Producer side: items pushed from now until release() wake nobody,
+    /// so that the events of a burst reach the main thread as one batch,
+    /// for one wake-up. Holding again while held changes nothing.
+    void hold();
+
+    /// How many items were pushed since hold() (0 when not held).
+    std::size_t held();
+
+    /// Ends hold(): wakes the main thread when anything pushed meanwhile
+    /// may still wait. Returns how many items were pushed while held.
+    std::size_t release();
+
 private:
+    /// Writes the eventfd (the main thread wakes up).
+    void wake();
+
     std::mutex mutex_;
     std::deque<LinkItem> items_;
+    bool held_ = false;        ///< between hold() and release()
+    bool wake_owed_ = false;   ///< an item pushed while held found the queue empty
+    std::size_t held_pushes_ = 0;
     io::UniqueFd fd_;
 };
 

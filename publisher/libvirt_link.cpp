@@ -3,10 +3,31 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
+#include <thread>
 
+#include "publisher/burst_gate.h"
 #include "publisher/event_callbacks.h"
 
 namespace vme::pub {
+
+/// A libvirt timer that fires at once on every pass while enabled, so that
+/// virEventRunDefaultImpl() then only takes what has already come (a pass
+/// never blocks while a timer is due). Made and used on the link's thread.
+class DrainTimer {
+public:
+    DrainTimer() : id_(virEventAddTimeout(-1, [](int, void*) {}, nullptr, nullptr)) {}
+    ~DrainTimer() {
+        if (id_ >= 0) virEventRemoveTimeout(id_);
+    }
+    DrainTimer(const DrainTimer&) = delete;
+    DrainTimer& operator=(const DrainTimer&) = delete;
+    void enable() { if (id_ >= 0) virEventUpdateTimeout(id_, 0); }
+    void disable() { if (id_ >= 0) virEventUpdateTimeout(id_, -1); }
+
+private:
+    int id_;
+};
 
 /// What the thread and the owner share; the thread keeps it alive.
 struct LibvirtLink::Shared {
@@ -19,6 +40,7 @@ struct LibvirtLink::Shared {
     std::condition_variable wake;
     bool stop = false;   ///< guarded by mutex
     bool ended = false;  ///< guarded by mutex
+    std::optional<DrainTimer> drain;  ///< the thread's own (run())
 
     Shared(Config c, std::shared_ptr<Inbox> i, std::shared_ptr<io::CallbackErrors> e)
         : config(std::move(c)), inbox(std::move(i)), errors(std::move(e)) {}
@@ -43,6 +65,7 @@ struct LibvirtLink::Shared {
 
     /// The thread: connect, serve, and again, until stopped.
     void run() {
+        drain.emplace();
         while (!stopping()) {
             serve_one_connection();
             if (!stopping()) pause();
@@ -50,6 +73,22 @@ struct LibvirtLink::Shared {
         std::lock_guard lock(mutex);
         ended = true;
         wake.notify_all();
+    }
+
+    /// One pass of libvirt's event loop with the inbox held (Inbox::hold):
+    /// waits for something to happen, or, `nonblocking`, only takes what
+    /// has already come. False when the loop failed (Lost is posted).
+    bool pass(bool nonblocking) {
+        inbox->hold();
+        if (nonblocking) drain->enable();
+        int rc = virEventRunDefaultImpl();
+        if (nonblocking) drain->disable();
+        if (rc < 0) {
+            inbox->release();
+            post(LinkItem::Type::Lost, "libvirt event loop: " + libvirt_error());
+            return false;
+        }
+        return true;
     }
 
     /// One connection from open to close; every libvirt call is made here.
@@ -76,11 +115,26 @@ struct LibvirtLink::Shared {
         inbox->push(std::move(connected));
         config.backoff.reset();
         // Events and the close callback arrive from inside libvirt's loop.
+        BurstGate gate(kBurstPause);
         while (!stopping() && !conn.closed()) {
-            if (virEventRunDefaultImpl() < 0) {
-                post(LinkItem::Type::Lost, "libvirt event loop: " + libvirt_error());
-                return;
+            if (!pass(false)) return;
+            std::size_t first = inbox->held();
+            if (first == 0 || !gate.should_gather(BurstGate::Clock::now())) {
+                inbox->release();
+                continue;
             }
+            // A burst: let the next events gather for the pause, then take
+            // all that came, without blocking, as one batch with these.
+            std::this_thread::sleep_for(kBurstPause);
+            // libvirt reads one message a pass and dispatches its event in
+            // the next, so the burst has been taken after two passes that
+            // brought nothing.
+            for (int empty = 0; empty < 2 && !stopping() && !conn.closed();) {
+                std::size_t before = inbox->held();
+                if (!pass(true)) return;
+                empty = inbox->held() > before ? 0 : empty + 1;
+            }
+            gate.gathered(inbox->release() - first);
         }
         if (conn.closed()) post(LinkItem::Type::Lost, conn.close_reason());
         // ~LibvirtConnection deregisters and closes, here on this thread.

@@ -21,6 +21,15 @@ namespace vme::pub {
 
 class LibvirtLink {
 public:
+    /// In a burst (BurstGate: events closer together than this), how long
+    /// the thread lets events gather after a pass of libvirt's loop that
+    /// brought some, before it takes, without blocking, all that came: the
+    /// events of each millisecond then cross to the main thread (and on to
+    /// the broker) together, for one wake-up of each thread instead of one
+    /// per event (wake-ups were most of vm-pub's CPU per event; see
+    /// docs/benchmarks.md). Sparser events are handed over at once.
+    static constexpr std::chrono::microseconds kBurstPause{1000};
+
     struct Config {
         std::string uri;          ///< empty: libvirt's default
         std::vector<int> kinds;   ///< event kinds to register; empty: all

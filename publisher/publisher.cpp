@@ -132,6 +132,8 @@ Status Publisher::create_mqtt_client() {
 // ---------------------------------------------------------------- libvirt side
 
 void Publisher::on_inbox() {
+    std::optional<io::MqttClient::WriteHold> hold;
+    if (mqtt_) hold.emplace(mqtt_->hold_writes());
     for (auto& item : inbox_->take_all()) {
         switch (item.type) {
             case LinkItem::Type::Attempt: on_attempt(); break;
