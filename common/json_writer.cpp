@@ -1,5 +1,7 @@
 #include "json_writer.h"
 
+#include "sanitize.h"
+
 #include <algorithm>
 #include <array>
 
@@ -24,8 +26,54 @@ void append_json_string(std::string& out, std::string_view text) {
         out += '"';
         return;
     }
-    out += nlohmann::ordered_json(std::string(text))
-               .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    // Escaped here, as nlohmann's serializer does (short escapes where JSON
+    // has them, \u00xx for other controls, valid UTF-8 as it is): an event
+    // payload quoted into the journal took most of its time in building and
+    // dumping a JSON value. Invalid UTF-8 is left to nlohmann, whose
+    // replacement (U+FFFD) stays the one rule.
+    const std::size_t start = out.size();
+    out.reserve(start + text.size() + 16);
+    out += '"';
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (kPlain[c]) {
+            std::size_t run = i + 1;
+            while (run < text.size() && kPlain[static_cast<unsigned char>(text[run])]) ++run;
+            out.append(text.substr(i, run - i));
+            i = run;
+            continue;
+        }
+        if (c >= 0x80) {
+            const std::size_t length = decode_utf8(text, i).length;
+            if (length == 0) {
+                out.resize(start);
+                out += nlohmann::ordered_json(std::string(text))
+                           .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+                return;
+            }
+            out.append(text.substr(i, length));
+            i += length;
+            continue;
+        }
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            case 0x7f: out += static_cast<char>(c); break;  // DEL: JSON takes it as it is
+            default: {
+                static constexpr char kHex[] = "0123456789abcdef";
+                out += "\\u00";
+                out += kHex[c >> 4];
+                out += kHex[c & 0xf];
+            }
+        }
+        ++i;
+    }
+    out += '"';
 }
 
 void JsonObjectWriter::open(std::string_view key) {

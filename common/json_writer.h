@@ -14,9 +14,11 @@
 
 namespace vme {
 
-/// Appends `text` as a JSON string literal: printable ASCII as it is,
-/// anything else (quotes, backslashes, control characters, UTF-8, invalid
-/// UTF-8 replaced by U+FFFD) through nlohmann's serializer.
+/// Appends `text` as a JSON string literal, exactly as nlohmann's
+/// serializer writes it (ensure_ascii off): printable ASCII and valid UTF-8
+/// as they are, quotes, backslashes and control characters escaped; text
+/// with invalid UTF-8 goes through nlohmann itself, which replaces it by
+/// U+FFFD.
 void append_json_string(std::string& out, std::string_view text);
 
 /// Writes one JSON object, member after member, in call order.
