@@ -122,6 +122,34 @@ keyfile $H_DIR/tls/srv.key
 max_queued_messages 0"
 start_broker
 start_libvirtd
+
+# The harness's keeper is `virsh event --all --loop`, a listener that would
+# take every event of every storm and write it to a log. The benchmark holds
+# the test driver's state with a client that listens to nothing instead (an
+# interactive virsh reading a FIFO it holds open itself, so it waits
+# forever), so each step has exactly the listeners it starts.
+libvirt_clients() {
+  virt-admin -q -c "libvirtd:///system?socket=$H_DIR/libvirt/libvirt-admin-sock" srv-clients-list libvirtd 2>/dev/null |
+    grep -c '[0-9]'
+}
+two_clients() { [ "$(libvirt_clients)" -ge 2 ]; }
+quiet_keeper() {
+  local fifo=$H_DIR/keeper.fifo pid
+  mkfifo "$fifo"
+  virsh -q -c "$LIBVIRT_URI" 0<>"$fifo" >/dev/null 2>&1 &
+  pid=$!
+  track "$pid"
+  # Its connection must be up before the old keeper's goes, or the test
+  # driver's state would go with it.
+  if ! wait_for 10 two_clients; then
+    note "the quiet libvirt keeper did not connect: virsh event --all --loop listened throughout"
+    stop "$pid"
+    return
+  fi
+  stop "$KEEPER_PID"
+  KEEPER_PID=$pid
+}
+quiet_keeper
 TLS_URL="mqtts://127.0.0.1:$TLS_PORT"
 
 # ---------------------------------------------------------------- processes
