@@ -389,6 +389,17 @@ virsh_baseline() {
 # and mosquitto's CPU compete with libvirtd and the generator for the same
 # CPUs, which is what this figure exposes: the CPU each process took per
 # event and the emission rate of each storm are recorded beside it.
+# e2e_record SIDE JSON NAME LIBVIRTD_TICKS EVENTS: what both halves of a pair
+# record (SIDE: consumer or pipeline), from analyze.py's JSON of storm NAME
+# and the clock ticks libvirtd spent during it.
+e2e_record() {
+  local side=$1 json=$2 name=$3 ticks=$4 events=$5
+  record "e2e_${side}_rate" "$(field "$json" end_rate)"
+  record "e2e_${side}_gen_rate" "$(field "$json" emit_rate)"
+  record "e2e_${side}_tail_ms" "$(field "$json" tail_ms)"
+  record "e2e_libvirtd_cpu_$side" "$(calc "$ticks * 1e6 / $CLK_TCK / $events")"
+  record "e2e_storm_cpu_$side" "$(cpu_us_per_event "$H_DIR/$name.storm-time" "$events")"
+}
 end_to_end() {
   local r name json pid l0 l1 p0 p1 b0 b1 consumer pipe cpu events=$((2 * CYCLES))
   [ -x "$COUNT_EVENTS" ] || { note "count-events did not build: end to end not measured"; return; }
@@ -408,12 +419,8 @@ end_to_end() {
     log "end to end, count-events run $r: $json"
     consumer=$(field "$json" end_rate)
     [ -n "$consumer" ] || note "end to end run $r: count-events saw $(field "$json" received) of $events events"
-    record e2e_consumer_rate "$consumer"
-    record e2e_consumer_gen_rate "$(field "$json" emit_rate)"
-    record e2e_consumer_tail_ms "$(field "$json" tail_ms)"
-    record e2e_libvirtd_cpu_consumer "$(calc "($l1 - $l0) * 1e6 / $CLK_TCK / $events")"
+    e2e_record consumer "$json" "$name" $((l1 - l0)) "$events"
     record e2e_consumer_cpu "$(cpu_us_per_event "$H_DIR/$name.time" "$events")"
-    record e2e_storm_cpu_consumer "$(cpu_us_per_event "$H_DIR/$name.storm-time" "$events")"
 
     # (b) the pipeline alone.
     name="e2e-p-r$r"
@@ -426,13 +433,9 @@ end_to_end() {
     log "end to end, pipeline run $r: $json"
     pipe=$(field "$json" end_rate)
     [ -n "$pipe" ] || note "end to end run $r: the pipeline delivered $(field "$json" received) of $events events"
-    record e2e_pipeline_rate "$pipe"
-    record e2e_pipeline_gen_rate "$(field "$json" emit_rate)"
-    record e2e_pipeline_tail_ms "$(field "$json" tail_ms)"
-    record e2e_libvirtd_cpu_pipeline "$(calc "($l1 - $l0) * 1e6 / $CLK_TCK / $events")"
+    e2e_record pipeline "$json" "$name" $((l1 - l0)) "$events"
     record e2e_pub_cpu "$(calc "($p1 - $p0) * 1e6 / $CLK_TCK / $events")"
     record e2e_broker_cpu "$(calc "($b1 - $b0) * 1e6 / $CLK_TCK / $events")"
-    record e2e_storm_cpu_pipeline "$(cpu_us_per_event "$H_DIR/$name.storm-time" "$events")"
     if [ "$HAVE_SUB" = 1 ]; then
       read -r _ cpu < <(sub_time_fields "$H_DIR/$name.out")
       [ -n "$cpu" ] && record e2e_sub_cpu "$(calc "$cpu * 1e6 / $events")"
