@@ -355,20 +355,25 @@ classic() {
 virsh_baseline() {
   local r name json fifo virsh_pid
   for r in $(seq "$RUNS"); do
-    name="vs-r$r" fifo="$H_DIR/vfifo"
+    name="vs-r$r" fifo="$H_DIR/vfifo-$r"
     mkfifo "$fifo"
     "$STAMP" <"$fifo" >"$H_DIR/$name.out" &
     STAMP_PID=$!
     stdbuf -oL virsh -q -c "$LIBVIRT_URI" event --all --loop >"$fifo" 2>/dev/null &
     virsh_pid=$!
-    rm -f "$fifo"
     track "$virsh_pid"
-    sleep 0.5  # virsh prints nothing when it is ready; give it time to register
+    # The FIFO stays until the run is over: removed before both ends had
+    # opened it, a loaded machine made virsh write a plain file of that name.
+    # virsh prints nothing when it is ready: wait for its connection, then
+    # give it time to register.
+    wait_for 10 two_clients || note "virsh run $r: virsh did not connect within 10 s"
+    sleep 0.5
     storm "$name" "$CYCLES"
     local deadline=$((SECONDS + 60))
     while [ "$(grep -c "'$name'" "$H_DIR/$name.out")" -lt $((2 * CYCLES)) ] && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
     stop "$virsh_pid"
     wait_exit "$STAMP_PID" 5
+    rm -f "$fifo"
     json=$(python3 "$ANALYZE" latency --format virsh --times "$H_DIR/$name.times" --stamped "$H_DIR/$name.out" --name "$name")
     log "virsh run $r: $json"
     record virsh_gen_rate "$(field "$json" emit_rate)"
