@@ -5,7 +5,13 @@
       Matches the generator's events (vm-storm --times) with the lines a
       subscriber printed (stamped by stamp-lines), in order, and prints one
       JSON object: counts, emission and delivery rates, their ratio and the
-      latency percentiles in ms.
+      latency percentiles in ms, and the end-to-end figures (end_rate:
+      storm events / seconds from the generator's first stamp to the last
+      line; tail_ms: last generator call returned → last line).
+
+  analyze.py count --times T --tally F
+      The same counts, rates and end-to-end figures for bench/count-events,
+      whose output line F is '<seen> <first ns> <last ns>'.
 
   analyze.py report --results R --meta M --out DOC --plot PNG
       Aggregates the figures run.sh recorded (min/median/max over runs) and
@@ -75,6 +81,28 @@ def percentile(sorted_values, p):
     return sorted_values[k]
 
 
+def storm_figures(gen, seen, last_ns):
+    """What a storm `gen` and one consumer of it, which saw `seen` events, the
+    last at `last_ns` (CLOCK_REALTIME ns; None if none), give:
+    emit_rate = libvirtd's emission rate over the storm's window (first to
+    last generator stamp); storm start is the generator's first stamp (the
+    first event-generating call returned), and end_s = storm start → last
+    event seen; end_rate = storm events / end_s, only for a storm seen whole;
+    tail_ms = last generator call returned → last event seen."""
+    result = {}
+    if len(gen) < 2:
+        return result
+    start, end = gen[0][1], gen[-1][1]
+    window = (end - start) / 1e9
+    result["emit_rate"] = (len(gen) - 1) / window if window > 0 else None
+    if seen and last_ns is not None:
+        span = (last_ns - start) / 1e9
+        result["end_s"] = span
+        result["end_rate"] = len(gen) / span if span > 0 and seen == len(gen) else None
+        result["tail_ms"] = (last_ns - end) / 1e6
+    return result
+
+
 def latency(args):
     gen = read_times(args.times)
     got = read_stamped(args.stamped, args.name, args.format)
@@ -83,18 +111,30 @@ def latency(args):
     mismatch = sum(1 for (ge, _), (re, _) in pairs if ge != re)
     lat = sorted((rt - gt) / 1e6 for (_, gt), (_, rt) in pairs)
     result = {"generated": n, "received": m, "mismatch": mismatch}
-    if n >= 2 and m >= 1:
+    result.update(storm_figures(gen, m, got[-1][1] if got else None))
+    if result.get("end_s"):
         window = (gen[-1][1] - gen[0][1]) / 1e9
-        delivery = (got[-1][1] - gen[0][1]) / 1e9
-        result["emit_rate"] = (n - 1) / window if window > 0 else None
         # A storm that did not arrive whole has no delivery rate: the part that
         # did arrive would flatter it. The counts above tell the story.
-        result["ratio"] = (window / delivery) if delivery > 0 and m == n else None
+        result["ratio"] = (window / result["end_s"]) if result["end_s"] > 0 and m == n else None
         if result["emit_rate"] and result.get("ratio") is not None:
             result["delivered_rate"] = result["emit_rate"] * result["ratio"]
     for p in (50, 95, 99):
         result["p%d" % p] = percentile(lat, p)
     result["max"] = lat[-1] if lat else None
+    print(json.dumps(result))
+
+
+def count(args):
+    """The cheapest consumer's tally (count-events' '<seen> <first ns> <last
+    ns>' line) against the generator's stamps, as one JSON object with the
+    fields `latency` gives for a subscriber, latency aside."""
+    gen = read_times(args.times)
+    with open(args.tally) as f:
+        parts = f.read().split()
+    seen, last_ns = (int(parts[0]), int(parts[2])) if len(parts) == 3 and parts[0] != "0" else (0, None)
+    result = {"generated": len(gen), "received": seen}
+    result.update(storm_figures(gen, seen, last_ns))
     print(json.dumps(result))
 
 
@@ -133,6 +173,25 @@ SECTIONS = [
         ("virsh_p50", "virsh latency p50", "ms", "", None),
         ("virsh_p99", "virsh latency p99", "ms", "", None),
     ]),
+    ("3a. End to end: the cheapest consumer and vm-pub → mosquitto → vm-sub -o json on the same storm, alternating", [
+        ("e2e_consumer_rate", "cheapest consumer (bench/count-events): storm events ÷ (storm start → last event seen)",
+         "events/s", "", None),
+        ("e2e_pipeline_rate", "pipeline: storm events ÷ (storm start → last line printed by vm-sub)", "events/s", "", None),
+        ("e2e_ratio", "pipeline ÷ cheapest consumer, per pair of runs", "×", "≥ 0.9", lambda v: v >= 0.9),
+        ("e2e_consumer_gen_rate", "libvirtd emission rate, count-events listening", "events/s", "", None),
+        ("e2e_pipeline_gen_rate", "libvirtd emission rate, vm-pub listening", "events/s", "", None),
+        ("e2e_consumer_tail_ms", "count-events: last generator call returned → last event seen", "ms", "", None),
+        ("e2e_pipeline_tail_ms", "pipeline: last generator call returned → last line printed", "ms", "", None),
+        ("e2e_storm_cpu_consumer", "vm-storm (the generator) CPU per event (user+sys), count-events listening", "µs", "",
+         None),
+        ("e2e_storm_cpu_pipeline", "vm-storm CPU per event, vm-pub listening", "µs", "", None),
+        ("e2e_libvirtd_cpu_consumer", "libvirtd CPU per event (user+sys), count-events listening", "µs", "", None),
+        ("e2e_libvirtd_cpu_pipeline", "libvirtd CPU per event, vm-pub listening", "µs", "", None),
+        ("e2e_consumer_cpu", "count-events CPU per event (user+sys, whole process)", "µs", "", None),
+        ("e2e_pub_cpu", "vm-pub CPU per event (user+sys)", "µs", "", None),
+        ("e2e_broker_cpu", "mosquitto CPU per event (event and retained state in, event out)", "µs", "", None),
+        ("e2e_sub_cpu", "vm-sub -o json CPU per event (user+sys, whole process)", "µs", "", None),
+    ]),
     ("4. Latency, generator call returned → vm-sub printed the line (QoS 1)", [
         ("lat100_p50", "paced 100 events/s: p50", "ms", "", None),
         ("lat100_p95", "paced 100 events/s: p95", "ms", "", None),
@@ -149,9 +208,13 @@ SECTIONS = [
         ("sub_rate_human", "vm-sub (human)", "messages/s", "", None),
         ("sub_rate_json", "vm-sub -o json", "messages/s", "", None),
         ("sub_rate_template", "vm-sub -F template", "messages/s", "", None),
-        ("sub_ratio_human", "human ÷ mosquitto_sub", "×", "", None),
+        ("sub_ratio_human", "human ÷ mosquitto_sub", "×", "≥ 1.0", lambda v: v >= 1.0),
         ("sub_ratio_json", "json ÷ mosquitto_sub", "×", "≥ 1.0", lambda v: v >= 1.0),
-        ("sub_ratio_template", "template ÷ mosquitto_sub", "×", "", None),
+        ("sub_ratio_template", "template ÷ mosquitto_sub", "×", "≥ 1.0", lambda v: v >= 1.0),
+        ("sub_cpu_us_mosquitto_sub", "mosquitto_sub -v CPU time per message (user+sys)", "µs", "", None),
+        ("sub_cpu_us_human", "vm-sub (human) CPU time per message", "µs", "", None),
+        ("sub_cpu_us_per_event", "vm-sub -o json CPU time per message", "µs", "", None),
+        ("sub_cpu_us_template", "vm-sub -F template CPU time per message", "µs", "", None),
         ("sub_instr_total", "vm-sub -o json instructions per message (callgrind), all", "instructions", "", None),
         ("sub_instr_decode", "… of which decode_event (parse and validate)", "instructions", "", None),
         ("sub_instr_encode", "… of which encode_event (the printed JSON)", "instructions", "", None),
@@ -177,7 +240,6 @@ SECTIONS = [
         ("sub_rss_idle", "vm-sub RSS, idle", "MiB", "≤ 10", lambda v: v <= 10),
         ("sub_hwm_storm", "vm-sub peak RSS (VmHWM) after a storm", "MiB", "≤ 10", lambda v: v <= 10),
         ("sub_hwm_stream", "vm-sub -o json peak RSS after the stream of item 5", "MiB", "≤ 10", lambda v: v <= 10),
-        ("sub_cpu_us_per_event", "vm-sub -o json CPU time per event (user+sys)", "µs", "", None),
         ("pub_wakeups_idle", "vm-pub context switches per second, idle (all threads)", "1/s", "no busy polling", None),
         ("sub_wakeups_idle", "vm-sub context switches per second, idle (all threads)", "1/s", "no busy polling", None),
     ]),
@@ -216,29 +278,29 @@ SECTIONS = [
 ]
 
 
-# What the vm-pub profile led to, measured with callgrind when each change
-# was made (debugoptimized build, difference of a 3000- and a 1000-cycle
-# storm over the 4000 extra events); not measured by this run.
-PUB_CHANGES = [
-    ("mosquitto_loop_write(m, 1) instead of (m, 1000): libmosquitto calls its writer max_packets times "
-     "even when nothing is left, three locks each time", "405,300", "121,600"),
-    ("UTC timestamps written digit by digit instead of gmtime_r + strftime + snprintf "
-     "(utc_now_iso: 4,106 → ~350 per call; one call per event and one per retained state), and "
-     "virDomainGetUUID + our own hex instead of virDomainGetUUIDString (one g_snprintf less: domain_ref "
-     "20,948 → 15,150); callback labels made once. Profiled together", "121,600", "109,864"),
-    ("JSON writer reserves an event's room at once, table-driven escape test; "
-     "verbose line built only with -v (encode_event: 10,605 → 7,080)", "109,864", "104,255"),
-]
+# The report's one hand-written section (its heading included): what each
+# change to vm-pub gained. It is history, not a figure of this run, so it
+# lives in docs/benchmarks.md itself between these two markers, and every
+# report copies it, markers included, from the file it replaces.
+KEPT_BEGIN = "<!-- vm-pub changes: hand-written; bench/analyze.py copies this section, markers included, into each new report -->"
+KEPT_END = "<!-- end of the hand-written vm-pub changes -->"
 
-PUB_CHANGES_CPU = (
-    "What that is worth in CPU time, measured side by side when the changes were made (release builds of the code "
-    "before and after, five alternating 10,000-event QoS 1 storms, /proc ticks, the machine shared, load average "
-    "3-6 on 2 CPUs): user time per event median 24 µs before, 17 µs after; system time 42 µs before, 40 µs after; "
-    "user+sys 64 µs before, 62 µs after. The first change gains far less outside callgrind than inside it: "
-    "libmosquitto's idle writer loop runs only after a write found the socket full (a POLLOUT wake-up), which "
-    "under valgrind happened 630 times in a 1000-cycle storm; at full speed the side-by-side user time shows it "
-    "happens far less often. The rest of the CPU time is system calls made by "
-    "libvirt and libmosquitto (section 6).")
+
+def kept_section(path):
+    """The hand-written section of the report at `path` (markers included) as
+    a list of lines; a placeholder, with a warning on stderr, when the file
+    or its markers are missing."""
+    try:
+        with open(path) as f:
+            text = f.read()
+    except OSError:
+        text = ""
+    begin, end = text.find(KEPT_BEGIN), text.find(KEPT_END)
+    if begin < 0 or end < begin:
+        print("analyze: %s has no hand-written vm-pub changes section; writing an empty one "
+              "(the previous one is in git)" % path, file=sys.stderr)
+        return [KEPT_BEGIN, "## vm-pub: what each change gained", "", "No change recorded.", KEPT_END]
+    return text[begin:end + len(KEPT_END)].split("\n")
 
 
 def read_results(path):
@@ -277,7 +339,7 @@ def med(values, key):
     return statistics.median(values[key]) if values.get(key) else None
 
 
-def why_missed(values, key):
+def why_missed(values, key, meta=None):
     """A plain sentence on why a figure missed its target, from other measured
     figures of the same run; "" when the run gives no evidence."""
     if key == "gain_q1":
@@ -320,30 +382,88 @@ def why_missed(values, key):
                          "per batch." % (fmt(calls), fmt(reads), fmt(writes)))
             return text + " The figure is read from /proc in 10 ms ticks on a shared machine."
         return ""
-    if key == "sub_ratio_json":
-        cpu = med(values, "sub_cpu_us_per_event")
-        if cpu is not None:
-            text = (" vm-sub decodes and validates every payload strictly (schema, types, UTF-8, topic against "
-                    "payload, seq gaps) and re-encodes it, %s µs of CPU per message here, where mosquitto_sub copies "
-                    "bytes." % fmt(cpu))
-            total, decode = med(values, "sub_instr_total"), med(values, "sub_instr_decode")
-            if total is not None and decode is not None:
-                text += (" Profiled with callgrind: %s instructions per message, %s of them in decode_event, "
-                         "most of that nlohmann's lexer. The same profile of the code before this round (a "
-                         "debugoptimized build) counted about 159,000 and led to what is in now: the encoder writes "
-                         "JSON directly, plain events are decoded from nlohmann's SAX events without building a "
-                         "document, and output is written in batches while input is pending. What remains is the "
-                         "price of checking every message, which mosquitto_sub does not do; a JSON lexer of our own "
-                         "instead of nlohmann's would be the next step, and the project keeps nlohmann."
-                         % (fmt(total), fmt(decode)))
-            return text
+    if key in ("sub_ratio_human", "sub_ratio_json", "sub_ratio_template"):
+        mode = key[len("sub_ratio_"):]
+        cpu = med(values, "sub_cpu_us_per_event" if mode == "json" else "sub_cpu_us_" + mode)
+        ref = med(values, "sub_cpu_us_mosquitto_sub")
+        if cpu is None or ref is None:
+            return ""
+        text = (" vm-sub (%s) took %s µs of CPU per message where mosquitto_sub -v took %s µs: vm-sub decodes and "
+                "validates every payload strictly (schema, types, UTF-8, topic against payload, seq gaps) and "
+                "formats it anew, where mosquitto_sub copies bytes." % (mode, fmt(cpu), fmt(ref)))
+        total, decode, encode = (med(values, k) for k in ("sub_instr_total", "sub_instr_decode", "sub_instr_encode"))
+        if None not in (total, decode, encode):
+            text += (" Profiled with callgrind (-o json, every mode shares the decoder): %s instructions per "
+                     "message, %s of them in decode_event and %s in encode_event. What remains is the price of "
+                     "checking every message, which mosquitto_sub does not do; a JSON lexer of our own instead of "
+                     "nlohmann's would be the next step, and the project keeps nlohmann."
+                     % (fmt(total), fmt(decode), fmt(encode)))
+        return text
+    if key in ("pub_anon_idle", "pub_anon_storm"):
+        idle, storm = med(values, "pub_anon_idle"), med(values, "pub_anon_storm")
+        pss_idle, pss_storm = med(values, "pub_pss_idle"), med(values, "pub_pss_storm")
+        if idle is None:
+            return ""
+        text = " vm-pub's RssAnon was %s MiB idle (PSS %s MiB)" % (fmt(idle), fmt(pss_idle))
+        if storm is not None:
+            text += (" and %s MiB after the storm, queue drained (PSS %s MiB): the storm %s"
+                     % (fmt(storm), fmt(pss_storm),
+                        "grew it by %s MiB" % fmt(storm - idle) if storm > idle else "did not grow it"))
+        return text + "."
+    if key == "e2e_ratio":
+        return why_e2e_missed(values, meta or {})
     return ""
 
 
-def figure_row(values, key, label, unit, target, check, missed):
-    """One table row; appends a sentence to `missed` when a target is missed."""
+def why_e2e_missed(values, meta):
+    """Why the pipeline fell behind the cheapest consumer: whether the storm
+    itself ran slower or delivery lagged after it, and the CPU each process
+    took per event against the machine's CPUs."""
+    keys = ("e2e_consumer_rate", "e2e_pipeline_rate", "e2e_consumer_gen_rate", "e2e_pipeline_gen_rate",
+            "e2e_consumer_tail_ms", "e2e_pipeline_tail_ms")
+    c_rate, p_rate, c_gen, p_gen, c_tail, p_tail = (med(values, k) for k in keys)
+    if None in (c_rate, p_rate, c_gen, p_gen, c_tail, p_tail):
+        return ""
+    text = (" With only count-events listening, libvirtd emitted the storm at %s events/s (medians) and the last "
+            "event reached count-events %s ms after the last generator call returned; with vm-pub listening, "
+            "libvirtd emitted it at %s events/s and vm-sub printed the last line %s ms after it."
+            % (fmt(c_gen), fmt(c_tail), fmt(p_gen), fmt(p_tail)))
+    # Per storm event, in µs: the time to the last event seen with each
+    # consumer, and how much of the difference is the storm itself running
+    # slower (the generator waits for each libvirtd reply) rather than a tail.
+    c_per, p_per = 1e6 / c_rate, 1e6 / p_rate
+    if p_per > c_per:
+        text += (" Storm start → last event took %s µs per storm event with the pipeline, %s with count-events; of "
+                 "the %s µs more, %s µs is the storm itself running slower (libvirtd's emission; the generator waits "
+                 "for each reply), the rest the difference in tails above."
+                 % (fmt(p_per), fmt(c_per), fmt(p_per - c_per), fmt(1e6 / p_gen - 1e6 / c_gen)))
+    cpu = {k: med(values, "e2e_" + k) for k in ("libvirtd_cpu_consumer", "storm_cpu_consumer", "consumer_cpu",
+                                                 "libvirtd_cpu_pipeline", "storm_cpu_pipeline", "pub_cpu",
+                                                 "broker_cpu", "sub_cpu")}
+    if None not in cpu.values():
+        c_sum = cpu["libvirtd_cpu_consumer"] + cpu["storm_cpu_consumer"] + cpu["consumer_cpu"]
+        p_sum = (cpu["libvirtd_cpu_pipeline"] + cpu["storm_cpu_pipeline"] + cpu["pub_cpu"] + cpu["broker_cpu"] +
+                 cpu["sub_cpu"])
+        text += (" CPU per event (user+sys, medians): libvirtd %s µs, vm-storm %s, count-events %s (%s in all) "
+                 "against libvirtd %s µs, vm-storm %s, vm-pub %s, mosquitto %s, vm-sub %s (%s in all). At "
+                 "count-events' pace the pipeline run's processes would keep %s CPUs busy (the consumer run's: "
+                 "%s), on a machine with %s CPUs%s."
+                 % (fmt(cpu["libvirtd_cpu_consumer"]), fmt(cpu["storm_cpu_consumer"]), fmt(cpu["consumer_cpu"]),
+                    fmt(c_sum), fmt(cpu["libvirtd_cpu_pipeline"]), fmt(cpu["storm_cpu_pipeline"]),
+                    fmt(cpu["pub_cpu"]), fmt(cpu["broker_cpu"]), fmt(cpu["sub_cpu"]), fmt(p_sum),
+                    fmt(p_sum * c_rate / 1e6), fmt(c_sum * c_rate / 1e6), meta.get("nproc", "?"),
+                    (" (load average at the end of the run: %s)" % meta["load"].split(" (")[0])
+                    if meta.get("load") else ""))
+    return text
+
+
+def figure_row(values, key, label, unit, target, check, missed, meta=None):
+    """One table row; appends a sentence on its target, if it has one, to
+    `missed`: met, missed (with the reason why_missed finds) or not measured."""
     vals = values.get(key)
     if not vals:
+        if check is not None:
+            missed.append("%s: target %s: **not measured** (see the notes from this run)." % (label, target))
         return "| %s | not measured | | | %s | %s |" % (label, unit, target)
     median = statistics.median(vals)
     verdict = ""
@@ -353,7 +473,7 @@ def figure_row(values, key, label, unit, target, check, missed):
             missed.append("%s: median %s %s, target %s: met." % (label, fmt(median), unit, target))
         else:
             missed.append("%s: median %s %s, target %s: **missed**.%s" % (
-                label, fmt(median), unit, target, why_missed(values, key)))
+                label, fmt(median), unit, target, why_missed(values, key, meta)))
     return "| %s | %s | %s | %s | %s | %s%s |" % (
         label, fmt(min(vals)), fmt(median), fmt(max(vals)), unit, target, verdict)
 
@@ -402,7 +522,9 @@ def report(args):
         meta = json.load(f)
     missed = []
     lines = ["# Benchmarks", "",
-             "Generated by `bench/run.sh%s` on %s. Do not edit by hand: run the script again." %
+             "Generated by `bench/run.sh%s` on %s. Do not edit by hand: run the script again. The one "
+             "exception is the section \"vm-pub: what each change gained\", written by hand between its two "
+             "HTML comment markers and copied from report to report." %
              (" --quick" if meta.get("quick") else "", meta.get("date", "?")), "",
              "Each figure is measured over several runs (%s per figure unless noted) and shown as min / median / max. "
              "Targets are reported, not asserted; a benchmark never fails on speed." % meta.get("runs", "?"), "",
@@ -412,15 +534,10 @@ def report(args):
     lines += ["", "## Method", ""] + ["- " + m for m in meta.get("method", [])]
     for title, figures in SECTIONS:
         lines += ["", "## " + title, "", "| figure | min | median | max | unit | target |", "|---|---|---|---|---|---|"]
-        lines += [figure_row(values, *fig, missed=missed) for fig in figures]
+        lines += [figure_row(values, *fig, missed=missed, meta=meta) for fig in figures]
     if plot(values, args.plot):
         lines += ["", "## Latency against event rate", "", "![latency percentiles vs event rate](%s)" % os.path.basename(args.plot)]
-    lines += ["", "## vm-pub: what the profile changed", "",
-              "Measured with callgrind when each change was made (debugoptimized build, vm-pub instructions per "
-              "event); section 6a is this run's profile of the code as it is now.", "",
-              "| change | before | after |", "|---|---|---|"]
-    lines += ["| %s | %s | %s |" % row for row in PUB_CHANGES]
-    lines += ["", PUB_CHANGES_CPU]
+    lines += [""] + kept_section(args.out)
     lines += ["", "## Targets", ""]
     lines += ["- " + m for m in missed] if missed else ["No figure with a target was measured."]
     notes = meta.get("notes", [])
@@ -438,13 +555,16 @@ def main():
     la.add_argument("--stamped", required=True)
     la.add_argument("--name", required=True)
     la.add_argument("--format", choices=["json", "virsh"], default="json")
+    ca = sub.add_parser("count")
+    ca.add_argument("--times", required=True)
+    ca.add_argument("--tally", required=True)
     ra = sub.add_parser("report")
     ra.add_argument("--results", required=True)
     ra.add_argument("--meta", required=True)
     ra.add_argument("--out", required=True)
     ra.add_argument("--plot", required=True)
     args = ap.parse_args()
-    (latency if args.cmd == "latency" else report)(args)
+    {"latency": latency, "count": count, "report": report}[args.cmd](args)
 
 
 if __name__ == "__main__":

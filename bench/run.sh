@@ -43,12 +43,13 @@ if [ ! -f "$BUILD/build.ninja" ]; then
   meson setup "$BUILD" "$ROOT" --buildtype=release >/dev/null
 fi
 # Each target on its own, so one that does not build does not stop the others.
-for t in vm-storm classic-pub stamp-lines vm-pub vm-sub; do
+for t in vm-storm classic-pub stamp-lines count-events vm-pub vm-sub; do
   meson compile -C "$BUILD" "$t" >/dev/null 2>"$BUILD/bench-build-$t.log" ||
     echo "run: building $t failed (see $BUILD/bench-build-$t.log)" >&2
 done
 export VM_PUB="$BUILD/publisher/vm-pub" VM_SUB="$BUILD/subscriber/vm-sub" VM_STORM="$BUILD/bench/vm-storm"
 CLASSIC="$BUILD/bench/classic-pub" STAMP="$BUILD/bench/stamp-lines" ANALYZE="$ROOT/bench/analyze.py"
+COUNT_EVENTS="$BUILD/bench/count-events"
 for b in "$VM_STORM" "$CLASSIC" "$STAMP"; do
   [ -x "$b" ] || { echo "run: $b did not build; nothing can be measured" >&2; exit 1; }
 done
@@ -122,6 +123,34 @@ keyfile $H_DIR/tls/srv.key
 max_queued_messages 0"
 start_broker
 start_libvirtd
+
+# The harness's keeper is `virsh event --all --loop`, a listener that would
+# take every event of every storm and write it to a log. The benchmark holds
+# the test driver's state with a client that listens to nothing instead (an
+# interactive virsh reading a FIFO it holds open itself, so it waits
+# forever), so each step has exactly the listeners it starts.
+libvirt_clients() {
+  virt-admin -q -c "libvirtd:///system?socket=$H_DIR/libvirt/libvirt-admin-sock" srv-clients-list libvirtd 2>/dev/null |
+    grep -c '[0-9]'
+}
+two_clients() { [ "$(libvirt_clients)" -ge 2 ]; }
+quiet_keeper() {
+  local fifo=$H_DIR/keeper.fifo pid
+  mkfifo "$fifo"
+  virsh -q -c "$LIBVIRT_URI" 0<>"$fifo" >/dev/null 2>&1 &
+  pid=$!
+  track "$pid"
+  # Its connection must be up before the old keeper's goes, or the test
+  # driver's state would go with it.
+  if ! wait_for 10 two_clients; then
+    note "the quiet libvirt keeper did not connect: virsh event --all --loop listened throughout"
+    stop "$pid"
+    return
+  fi
+  stop "$KEEPER_PID"
+  KEEPER_PID=$pid
+}
+quiet_keeper
 TLS_URL="mqtts://127.0.0.1:$TLS_PORT"
 
 # ---------------------------------------------------------------- processes
@@ -172,10 +201,14 @@ start_sub() {
 }
 
 # storm NAME CYCLES [vm-storm options]: the generator, timestamps in $H_DIR/NAME.times.
+# Its CPU time (user and system seconds) goes to $H_DIR/NAME.storm-time.
 storm() {
   local name=$1 cycles=$2; shift 2
-  "$VM_STORM" -c "$LIBVIRT_URI" cycles "$cycles" --name "$name" --times "$H_DIR/$name.times" "$@" 2>>"$H_DIR/storm.log"
+  /usr/bin/time -f '%U %S' -o "$H_DIR/$name.storm-time" \
+    "$VM_STORM" -c "$LIBVIRT_URI" cycles "$cycles" --name "$name" --times "$H_DIR/$name.times" "$@" 2>>"$H_DIR/storm.log"
 }
+# cpu_us_per_event TIMEFILE EVENTS: user+sys of a '%U %S' /usr/bin/time file, per event, in µs.
+cpu_us_per_event() { awk -v n="$2" 'NF == 2 { printf "%.2f", ($1 + $2) * 1e6 / n }' "$1" 2>/dev/null; }
 
 # wait_quiet PID FILE SECONDS: waits for a subscriber to exit; kills it once
 # FILE has not grown for 10 s (a stalled pipeline) or after SECONDS.
@@ -322,26 +355,97 @@ classic() {
 virsh_baseline() {
   local r name json fifo virsh_pid
   for r in $(seq "$RUNS"); do
-    name="vs-r$r" fifo="$H_DIR/vfifo"
+    name="vs-r$r" fifo="$H_DIR/vfifo-$r"
     mkfifo "$fifo"
     "$STAMP" <"$fifo" >"$H_DIR/$name.out" &
     STAMP_PID=$!
     stdbuf -oL virsh -q -c "$LIBVIRT_URI" event --all --loop >"$fifo" 2>/dev/null &
     virsh_pid=$!
-    rm -f "$fifo"
     track "$virsh_pid"
-    sleep 0.5  # virsh prints nothing when it is ready; give it time to register
+    # The FIFO stays until the run is over: removed before both ends had
+    # opened it, a loaded machine made virsh write a plain file of that name.
+    # virsh prints nothing when it is ready: wait for its connection, then
+    # give it time to register.
+    wait_for 10 two_clients || note "virsh run $r: virsh did not connect within 10 s"
+    sleep 0.5
     storm "$name" "$CYCLES"
     local deadline=$((SECONDS + 60))
     while [ "$(grep -c "'$name'" "$H_DIR/$name.out")" -lt $((2 * CYCLES)) ] && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
     stop "$virsh_pid"
     wait_exit "$STAMP_PID" 5
+    rm -f "$fifo"
     json=$(python3 "$ANALYZE" latency --format virsh --times "$H_DIR/$name.times" --stamped "$H_DIR/$name.out" --name "$name")
     log "virsh run $r: $json"
     record virsh_gen_rate "$(field "$json" emit_rate)"
     record virsh_ratio "$(field "$json" ratio)"
     record virsh_p50 "$(field "$json" p50)"
     record virsh_p99 "$(field "$json" p99)"
+  done
+}
+
+# ---------------------------------------------------------------- 3a
+# End to end against the cheapest consumer, on storms of CYCLES cycles,
+# alternating RUNS times: (a) only bench/count-events listens to libvirtd;
+# (b) only the pipeline: a fresh vm-pub (QoS 1, as in throughput()) →
+# mosquitto → vm-sub -o json (start_sub). Storm start is the generator's
+# first --times stamp (the first event-generating call returned), the same
+# instant for both; figure = storm events / (storm start → the consumer saw
+# the last event | the subscriber's last line was read). vm-pub's, vm-sub's
+# and mosquitto's CPU compete with libvirtd and the generator for the same
+# CPUs, which is what this figure exposes: the CPU each process took per
+# event and the emission rate of each storm are recorded beside it.
+# e2e_record SIDE JSON NAME LIBVIRTD_TICKS EVENTS: what both halves of a pair
+# record (SIDE: consumer or pipeline), from analyze.py's JSON of storm NAME
+# and the clock ticks libvirtd spent during it.
+e2e_record() {
+  local side=$1 json=$2 name=$3 ticks=$4 events=$5
+  record "e2e_${side}_rate" "$(field "$json" end_rate)"
+  record "e2e_${side}_gen_rate" "$(field "$json" emit_rate)"
+  record "e2e_${side}_tail_ms" "$(field "$json" tail_ms)"
+  record "e2e_libvirtd_cpu_$side" "$(calc "$ticks * 1e6 / $CLK_TCK / $events")"
+  record "e2e_storm_cpu_$side" "$(cpu_us_per_event "$H_DIR/$name.storm-time" "$events")"
+}
+end_to_end() {
+  local r name json pid l0 l1 p0 p1 b0 b1 consumer pipe cpu events=$((2 * CYCLES))
+  [ -x "$COUNT_EVENTS" ] || { note "count-events did not build: end to end not measured"; return; }
+  for r in $(seq "$RUNS"); do
+    # (a) the cheapest consumer alone.
+    name="e2e-c-r$r"
+    /usr/bin/time -f '%U %S' -o "$H_DIR/$name.time" "$COUNT_EVENTS" -c "$LIBVIRT_URI" -C "$events" --name "$name" -W 300 \
+      >"$H_DIR/$name.tally" 2>"$H_DIR/$name.err" &
+    pid=$!
+    track "$pid"
+    wait_for 15 grep -q ready "$H_DIR/$name.err" || { note "count-events did not start (run $r)"; stop "$pid"; return; }
+    l0=$(cpu_ticks "$LIBVIRTD_PID")
+    storm "$name" "$CYCLES"
+    wait_exit "$pid" 60
+    l1=$(cpu_ticks "$LIBVIRTD_PID")
+    json=$(python3 "$ANALYZE" count --times "$H_DIR/$name.times" --tally "$H_DIR/$name.tally")
+    log "end to end, count-events run $r: $json"
+    consumer=$(field "$json" end_rate)
+    [ -n "$consumer" ] || note "end to end run $r: count-events saw $(field "$json" received) of $events events"
+    e2e_record consumer "$json" "$name" $((l1 - l0)) "$events"
+    record e2e_consumer_cpu "$(cpu_us_per_event "$H_DIR/$name.time" "$events")"
+
+    # (b) the pipeline alone.
+    name="e2e-p-r$r"
+    start_pub "$name" 1 || { note "vm-pub did not come online (end to end, run $r)"; stop "$PUB_PID"; return; }
+    sleep 1
+    l0=$(cpu_ticks "$LIBVIRTD_PID") p0=$(cpu_ticks "$PUB_PID") b0=$(cpu_ticks "$BROKER_PID")
+    json=$(pipeline "$name" "$CYCLES" 120)
+    l1=$(cpu_ticks "$LIBVIRTD_PID") p1=$(cpu_ticks "$PUB_PID") b1=$(cpu_ticks "$BROKER_PID")
+    stop "$PUB_PID"
+    log "end to end, pipeline run $r: $json"
+    pipe=$(field "$json" end_rate)
+    [ -n "$pipe" ] || note "end to end run $r: the pipeline delivered $(field "$json" received) of $events events"
+    e2e_record pipeline "$json" "$name" $((l1 - l0)) "$events"
+    record e2e_pub_cpu "$(calc "($p1 - $p0) * 1e6 / $CLK_TCK / $events")"
+    record e2e_broker_cpu "$(calc "($b1 - $b0) * 1e6 / $CLK_TCK / $events")"
+    if [ "$HAVE_SUB" = 1 ]; then
+      read -r _ cpu < <(sub_time_fields "$H_DIR/$name.out")
+      [ -n "$cpu" ] && record e2e_sub_cpu "$(calc "$cpu * 1e6 / $events")"
+    fi
+    [ -n "$consumer" ] && [ -n "$pipe" ] && record e2e_ratio "$(calc "$pipe / $consumer")"
   done
 }
 
@@ -370,7 +474,8 @@ sub_alone() {
   declare -A REF=()
   for r in $(seq "$STREAM_RUNS"); do
     pids=() names=()
-    mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -k 900 -q 1 -t "libvirt/hv1/#" -v -C "$STREAM" \
+    /usr/bin/time -f '%M %U %S' -o "$H_DIR/s-mosquitto_sub.out.time" \
+      mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -k 900 -q 1 -t "libvirt/hv1/#" -v -C "$STREAM" \
       >"$H_DIR/s-mosquitto_sub.out" 2>/dev/null &
     pids+=("$!") names+=(mosquitto_sub)
     for mode in human json template; do
@@ -386,11 +491,10 @@ sub_alone() {
     for mode in human json template; do
       wait_for 15 grep -q subscribed "$H_DIR/s-$mode.err" || note "vm-sub -o $mode did not subscribe"
     done
-    # /usr/bin/time's child is vm-sub: stop and continue the real consumer.
+    # /usr/bin/time's child is the consumer: stop and continue the real one.
     local targets=()
     for i in "${!pids[@]}"; do
-      pid=${pids[$i]}
-      [ "${names[$i]}" = mosquitto_sub ] || pid=$(pgrep -P "$pid" | head -n 1)
+      pid=$(pgrep -P "${pids[$i]}" | head -n 1)
       targets+=("$pid")
       kill -STOP "$pid"
     done
@@ -409,10 +513,12 @@ sub_alone() {
       [ "$lines" -ge "$STREAM" ] || { note "${names[$i]} printed $lines of $STREAM lines (run $r)"; continue; }
       record "sub_rate_${names[$i]}" "$(calc "$STREAM / $secs")"
       REF[${names[$i]}]=$(calc "$STREAM / $secs")
+      read -r hwm cpu < <(sub_time_fields "$H_DIR/s-${names[$i]}.out")
       if [ "${names[$i]}" = json ]; then
-        read -r hwm cpu < <(sub_time_fields "$H_DIR/s-json.out")
         record sub_hwm_stream "$hwm"
         record sub_cpu_us_per_event "$(calc "$cpu * 1e6 / $STREAM")"
+      else
+        record "sub_cpu_us_${names[$i]}" "$(calc "$cpu * 1e6 / $STREAM")"
       fi
     done
     for mode in human json template; do
@@ -756,10 +862,12 @@ PY
 write_meta() {
   local notes_json method_json
   notes_json=$(printf '%s\n' "${NOTES[@]}" | jq -R . | jq -s 'map(select(length > 0))')
-  method_json=$(jq -n --arg c "$CYCLES" --arg s "$STREAM" --arg sub "$([ "$HAVE_SUB" = 1 ] && echo "vm-sub -o json" || echo "mosquitto_sub")" '[
+  method_json=$(jq -n --arg c "$CYCLES" --arg s "$STREAM" --arg runs "$RUNS" --arg sub "$([ "$HAVE_SUB" = 1 ] && echo "vm-sub -o json" || echo "mosquitto_sub")" '[
     "Private mosquitto and libvirtd (test driver) from tests/lib/harness.sh, on loopback, in one run of bench/run.sh.",
     ("Storm: bench/vm-storm, \($c) start/destroy cycles of a transient VM (\(($c | tonumber) * 2) lifecycle events) as fast as libvirtd takes them, or paced with --rate."),
     ("Subscriber for items 1-4: \($sub) filtered to the storm VM, its stdout piped through bench/stamp-lines."),
+    "libvirtd keeps the test driver'"'"'s state while a client is connected: an interactive virsh that listens to no events holds it (the test harness'"'"'s own keeper, virsh event --all --loop, is stopped first), so every storm has only the listeners its step starts.",
+    ("End to end (3a): \($runs) pairs of storms of \($c) cycles, alternating: one with only bench/count-events listening (read-only connection, libvirt'"'"'s default event loop, counts the storm VM'"'"'s lifecycle events, notes the CLOCK_REALTIME of the first and the last), then one with only the pipeline listening (a fresh vm-pub, QoS 1, → mosquitto → vm-sub -o json through stamp-lines, as in item 1). Storm start = the generator'"'"'s first --times stamp (its first virDomainCreateXML returned), the same instant for both; figure = storm events / seconds from storm start until count-events saw the last event, or until the last vm-sub line was read; ratio = pipeline / count-events of the same pair. CPU per event: libvirtd, vm-pub and mosquitto from /proc ticks over the storm; vm-storm, count-events and vm-sub from /usr/bin/time (whole process)."),
     "Latency: from the moment the generator call returned (vm-storm --times, CLOCK_REALTIME) to the moment the subscriber line was read by stamp-lines; events matched in order. A negative figure means the line was printed before the generator call returned (libvirtd sends the event before its reply).",
     "Delivery ratio: (emission window of the storm) / (first event generated → last line printed), only for storms delivered whole; 1.0 means the pipeline kept pace with libvirtd. Delivered rate = emission rate × ratio.",
     "The classic baseline (bench/classic-pub) connects, publishes (QoS 1, waiting for PUBACK), disconnects, per event, inside the libvirt callback; it sets TCP_NODELAY to give it its best case.",
@@ -795,6 +903,7 @@ if [ "$HAVE_PUB" = 1 ]; then
 fi
 classic
 virsh_baseline
+[ "$HAVE_PUB" = 1 ] && end_to_end
 [ "$HAVE_SUB" = 1 ] && sub_alone
 [ "$HAVE_SUB" = 1 ] && sub_profile
 [ "$HAVE_PUB" = 1 ] && [ "$HAVE_SUB" = 1 ] && idle_cost
