@@ -38,7 +38,7 @@ void MessageHandler::handle_unparsed_topic(std::string_view topic, std::string_v
     if (!config_.raw_mode) return warn(topic, "not a vm-events/1 topic: " + why.message);
     // A vm-events/1 payload on a topic outside the scheme: no topic vouches
     // for its host, so it is not shown as an event.
-    if (decode_any_event(payload)) {
+    if (decode_any_event(decoder_, payload)) {
         return warn(topic, "event on a topic outside <prefix>/<host>/<vm>/event/<kind> (see --prefix); skipped");
     }
     sink_.on_foreign(topic, payload);
@@ -48,7 +48,7 @@ void MessageHandler::handle_event(const TopicParts& parts, std::string_view topi
                                   std::string_view payload) {
     // Both wire forms: vm-events/1, or a structured-mode CloudEvent
     // carrying it (vm-pub --payload cloudevents); binary mode is vm-events/1.
-    auto event = decode_any_event(payload);
+    auto event = decode_any_event(decoder_, payload);
     if (!event) {
         if (config_.raw_mode) return sink_.on_foreign(topic, payload);
         return warn(topic, "undecodable event: " + shown(event.error().message));
