@@ -62,22 +62,25 @@ bool small_unsigned(od::value& value, int& out) {
     return true;
 }
 
-/// The JSON text of `value` (a whole object or array, or one scalar token).
+/// The JSON text of `value` (a whole object or array, or one scalar token:
+/// simdjson's token runs to the next structural character).
 bool raw_text(od::value& value, std::string_view& text) {
     od::json_type type;
     if (value.type().get(type) != simdjson::SUCCESS) return false;
     if (type == od::json_type::object) {
         od::object object;
-        return value.get_object().get(object) == simdjson::SUCCESS &&
-               object.raw_json().get(text) == simdjson::SUCCESS;
-    }
-    if (type == od::json_type::array) {
+        if (value.get_object().get(object) != simdjson::SUCCESS || object.raw_json().get(text) != simdjson::SUCCESS)
+            return false;
+    } else if (type == od::json_type::array) {
         od::array array;
-        return value.get_array().get(array) == simdjson::SUCCESS &&
-               array.raw_json().get(text) == simdjson::SUCCESS;
+        if (value.get_array().get(array) != simdjson::SUCCESS || array.raw_json().get(text) != simdjson::SUCCESS)
+            return false;
+    } else {
+        text = value.raw_json_token();
     }
-    text = value.raw_json_token();
-    return true;
+    // nlohmann reads a NUL byte as the end of its input: "1\0\0" would be
+    // the number 1 to it, yet JSON nowhere (the document decoder included).
+    return text.find('\0') == std::string_view::npos;
 }
 
 /// Fills one Event from one On-Demand document, walking the tables of

@@ -176,6 +176,10 @@ TEST_CASE("everything else is left to the document decoder, which then decides")
         variant(R"("seq":3)", R"("seq":3,"seq":4)"),
         variant(R"("name":"web1")", R"("name":"web1","name":"web2")"),
         kPlain.substr(0, kPlain.size() - 1),
+        // NUL bytes after a field's number: the end of input for nlohmann
+        // reading the field alone, invalid JSON in the payload (fuzzing).
+        variant(R"("text":"Started Booted")", std::string(R"("text":"t","utcoffset":360)") + std::string(3, '\0') + "0"),
+        variant(R"("text":"Started Booted")", std::string(R"("text":"t","o":{"a":1)") + std::string(1, '\0') + "}"),
     };
     for (const auto& payload : declined) check_agrees(payload, false);
 }
