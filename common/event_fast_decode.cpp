@@ -62,6 +62,34 @@ bool small_unsigned(od::value& value, int& out) {
     return true;
 }
 
+/// Reads past the scalar `value` of type `type`. A value left unread would
+/// be skipped by On-Demand without a check of what follows it ("a":"b":"c"
+/// would pass), while reading it makes the object check for ',' or '}'.
+/// Its text is read again by nlohmann, which decides its value.
+bool consume_scalar(od::value& value, od::json_type type) {
+    switch (type) {
+    case od::json_type::string: {
+        od::raw_json_string text;
+        return value.get_raw_json_string().get(text) == simdjson::SUCCESS;
+    }
+    case od::json_type::number: {
+        double number = 0;
+        return value.get_double().get(number) == simdjson::SUCCESS;
+    }
+    case od::json_type::boolean: {
+        bool flag = false;
+        return value.get_bool().get(flag) == simdjson::SUCCESS;
+    }
+    case od::json_type::null: {
+        bool null = false;
+        return value.is_null().get(null) == simdjson::SUCCESS && null;
+    }
+    case od::json_type::object:
+    case od::json_type::array: break;
+    }
+    return false;
+}
+
 /// The JSON text of `value` (a whole object or array, or one scalar token:
 /// simdjson's token runs to the next structural character).
 bool raw_text(od::value& value, std::string_view& text) {
@@ -77,6 +105,7 @@ bool raw_text(od::value& value, std::string_view& text) {
             return false;
     } else {
         text = value.raw_json_token();
+        if (!consume_scalar(value, type)) return false;
     }
     // nlohmann reads a NUL byte as the end of its input: "1\0\0" would be
     // the number 1 to it, yet JSON nowhere (the document decoder included).

@@ -180,6 +180,11 @@ TEST_CASE("everything else is left to the document decoder, which then decides")
         // reading the field alone, invalid JSON in the payload (fuzzing).
         variant(R"("text":"Started Booted")", std::string(R"("text":"t","utcoffset":360)") + std::string(3, '\0') + "0"),
         variant(R"("text":"Started Booted")", std::string(R"("text":"t","o":{"a":1)") + std::string(1, '\0') + "}"),
+        // A field's scalar followed by ':' (also found by fuzzing: On-Demand
+        // skips an unread value without checking what follows it).
+        variant(R"("text":"Started Booted")", R"("text":"t","p":"a":"b","l":[{"c":[1]}]},"u":"v")"),
+        variant(R"("text":"Started Booted")", R"("text":"t","p":1:2},"u":"v")"),
+        variant(R"("text":"Started Booted")", R"("text":"t","p":true "q"},"u":"v")"),
     };
     for (const auto& payload : declined) check_agrees(payload, false);
 }
