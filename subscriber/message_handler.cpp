@@ -77,7 +77,9 @@ bool MessageHandler::vouched(const Event& event, const TopicParts& parts, std::s
 bool MessageHandler::accept_sequence(const Event& event) {
     if (!config_.gap_check) return true;
     SeqVerdict verdict = seq_.observe(event.host, event.boot, event.seq);
-    std::string where = "host " + shown(event.host) + " (boot " + shown(event.boot) + ")";
+    if (verdict.kind == SeqVerdict::Kind::First || verdict.kind == SeqVerdict::Kind::InOrder) return true;
+    // Only a report needs the names (made safe, so this is not free).
+    const std::string where = "host " + shown(event.host) + " (boot " + shown(event.boot) + ")";
     switch (verdict.kind) {
     case SeqVerdict::Kind::First:
     case SeqVerdict::Kind::InOrder: return true;
