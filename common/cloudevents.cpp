@@ -76,10 +76,15 @@ Result<Event> decode_cloudevent(std::string_view payload) {
     return event;
 }
 
-Result<Event> decode_any_event(std::string_view payload) {
-    auto event = decode_event(payload);
+Result<Event> decode_any_event(EventDecoder& decoder, std::string_view payload) {
+    auto event = decoder.decode(payload);
     if (event || payload.find("\"specversion\"") == std::string_view::npos) return event;
     return decode_cloudevent(payload);
+}
+
+Result<Event> decode_any_event(std::string_view payload) {
+    EventDecoder decoder;
+    return decode_any_event(decoder, payload);
 }
 
 }  // namespace vme

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "event_fast_decode.h"
 #include "message.h"
 #include "result.h"
 
@@ -67,5 +68,9 @@ Result<Event> decode_cloudevent(std::string_view payload);
 /// "specversion" member, a structured-mode CloudEvent (decode_cloudevent).
 /// The error is the vm-events/1 one unless the payload was a CloudEvent.
 Result<Event> decode_any_event(std::string_view payload);
+
+/// decode_any_event() with `decoder` (and its reused buffers) for the
+/// vm-events/1 form: for a caller decoding a stream of events.
+Result<Event> decode_any_event(EventDecoder& decoder, std::string_view payload);
 
 }  // namespace vme

@@ -490,12 +490,40 @@ std::string HumanFormatter::pad(std::string_view value, std::size_t& width) {
     std::string out = fit_width(value, kMaxColumnWidth);
     const std::size_t w = display_width(out);
     width = std::max(width, w);
-    return out + std::string(width - w, ' ');
+    out.append(width - w, ' ');
+    return out;
 }
 
 std::string HumanFormatter::paint(std::string_view sgr, std::string_view text) const {
-    if (!style_.color) return std::string(text);
-    return "\x1b[" + std::string(sgr) + "m" + std::string(text) + std::string(kReset);
+    std::string out;
+    append_painted(out, sgr, text);
+    return out;
+}
+
+void HumanFormatter::append_painted(std::string& line, std::string_view sgr, std::string_view text) const {
+    if (!style_.color) {
+        line += text;
+        return;
+    }
+    line.append("\x1b[").append(sgr).append("m").append(text).append(kReset);
+}
+
+std::string HumanFormatter::local_time(std::string_view iso_utc) {
+    constexpr std::size_t kSecond = 19;  // "YYYY-MM-DDThh:mm:ss"
+    int ms = 0;
+    if (!utc_second_.empty() && iso_utc.substr(0, kSecond) == utc_second_ &&
+        read_fraction_and_zone(iso_utc.substr(kSecond), ms)) {
+        // The same second as local_time_ms() rendered last time, so the
+        // same text but for the milliseconds.
+        const char tail[] = {'.', char('0' + ms / 100), char('0' + ms / 10 % 10), char('0' + ms % 10)};
+        return std::string(local_second_).append(tail, sizeof tail);
+    }
+    std::string shown = local_time_ms(iso_utc);
+    if (ms_from_iso_utc(iso_utc) && shown.size() > sizeof ".mmm" - 1) {
+        utc_second_ = iso_utc.substr(0, kSecond);
+        local_second_ = shown.substr(0, shown.size() - (sizeof ".mmm" - 1));
+    }
+    return shown;
 }
 
 std::string HumanFormatter::finish(std::string line) const {
@@ -505,12 +533,21 @@ std::string HumanFormatter::finish(std::string line) const {
 
 std::string HumanFormatter::event_line(const Event& event) {
     const std::string_view color = event_color(event);
-    std::string line = paint(kDim, local_time_ms(event.time)) + "  " +
-                       pad(sanitize(event.host), host_width_) + "  " +
-                       paint(kBold, pad(sanitize(event.domain.name), vm_width_)) + "  " +
-                       paint(color, pad(sanitize(event.kind), kind_width_)) + "  " +
-                       paint(color, sanitize(event_text(event)));
-    if (event.synthetic) line += "  " + paint(kDim, "(synthetic)");
+    std::string line;
+    line.reserve(160);
+    append_painted(line, kDim, local_time(event.time));
+    line += "  ";
+    line += pad(sanitize(event.host), host_width_);
+    line += "  ";
+    append_painted(line, kBold, pad(sanitize(event.domain.name), vm_width_));
+    line += "  ";
+    append_painted(line, color, pad(sanitize(event.kind), kind_width_));
+    line += "  ";
+    append_painted(line, color, sanitize(event_text(event)));
+    if (event.synthetic) {
+        line += "  ";
+        append_painted(line, kDim, "(synthetic)");
+    }
     return finish(std::move(line));
 }
 

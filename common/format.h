@@ -95,12 +95,19 @@ private:
     std::string pad(std::string_view value, std::size_t& width);
     /// `text` wrapped in the SGR `sgr` and a reset, or `text` with colour off.
     std::string paint(std::string_view sgr, std::string_view text) const;
+    /// Appends paint(sgr, text) to `line`.
+    void append_painted(std::string& line, std::string_view sgr, std::string_view text) const;
+    /// local_time_ms(iso_utc), reusing the local rendering of the last
+    /// whole second shown (the events of a burst share their second).
+    std::string local_time(std::string_view iso_utc);
     /// `line` ending in a reset when colour is on.
     std::string finish(std::string line) const;
     HumanStyle style_;
     std::size_t host_width_ = 0;
     std::size_t vm_width_ = 0;
     std::size_t kind_width_ = 0;
+    std::string utc_second_;    ///< "YYYY-MM-DDThh:mm:ss" of the last valid time shown
+    std::string local_second_;  ///< its local rendering, "YYYY-MM-DD hh:mm:ss"
 };
 
 /// A compiled "{field}" template. Fields: time (as published, UTC),

@@ -425,8 +425,7 @@ Result<T> decode_typed(std::string_view payload, const char* type, std::size_t m
 }  // namespace
 
 Result<Event> decode_event(std::string_view payload) {
-    if (auto plain = decode_plain_event(payload)) return std::move(*plain);
-    return decode_event_document(payload);
+    return EventDecoder().decode(payload);
 }
 
 Result<Event> decode_event_document(std::string_view payload) {

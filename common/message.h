@@ -187,6 +187,8 @@ std::string encode_roll_call_request(const RollCallRequest& request);
 /// objects with required name and state; optional uuid, id, reason); time
 /// optional. Optional strings default to "". Unknown keys of state, status
 /// and inventory payloads are ignored.
+/// A caller decoding many events should keep an EventDecoder
+/// (event_fast_decode.h): the same result, with its buffers reused.
 Result<Event> decode_event(std::string_view payload);
 
 /// decode_event() without its fast path for plain events (see

@@ -147,7 +147,22 @@ bool is_valid_utf8(std::string_view s) {
     return true;
 }
 
+namespace {
+
+/// True when every byte is printable ASCII other than '\\': text that
+/// sanitize() gives back unchanged (host, VM and kind names, nearly always).
+bool plain_printable(std::string_view s) {
+    for (const char ch : s) {
+        const auto b = static_cast<unsigned char>(ch);
+        if (b < 0x20 || b >= 0x7F || b == '\\') return false;
+    }
+    return true;
+}
+
+}  // namespace
+
 std::string sanitize(std::string_view untrusted) {
+    if (plain_printable(untrusted)) return std::string(untrusted);
     std::string out;
     out.reserve(untrusted.size());
     for (std::size_t pos = 0; pos < untrusted.size();) {
@@ -169,6 +184,7 @@ std::string sanitize(std::string_view untrusted) {
 }
 
 std::size_t display_width(std::string_view s) {
+    if (is_ascii(s)) return s.size();  // every ASCII character takes one column here
     std::size_t width = 0;
     for (std::size_t pos = 0; pos < s.size();) {
         const Utf8Char c = decode_utf8(s, pos);

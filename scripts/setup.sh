@@ -15,7 +15,7 @@ set -euo pipefail
 packages=(
   # build
   meson ninja-build g++ pkg-config cmake
-  libvirt-dev libmosquitto-dev libssl-dev libcli11-dev nlohmann-json3-dev doctest-dev libsystemd-dev libncurses-dev
+  libvirt-dev libmosquitto-dev libssl-dev libcli11-dev nlohmann-json3-dev libsimdjson-dev doctest-dev libsystemd-dev libncurses-dev
   # the real services the tests and the demo run
   libvirt-daemon libvirt-clients mosquitto mosquitto-clients
   # test tools

@@ -38,7 +38,7 @@ void MessageHandler::handle_unparsed_topic(std::string_view topic, std::string_v
     if (!config_.raw_mode) return warn(topic, "not a vm-events/1 topic: " + why.message);
     // A vm-events/1 payload on a topic outside the scheme: no topic vouches
     // for its host, so it is not shown as an event.
-    if (decode_any_event(payload)) {
+    if (decode_any_event(decoder_, payload)) {
         return warn(topic, "event on a topic outside <prefix>/<host>/<vm>/event/<kind> (see --prefix); skipped");
     }
     sink_.on_foreign(topic, payload);
@@ -48,7 +48,7 @@ void MessageHandler::handle_event(const TopicParts& parts, std::string_view topi
                                   std::string_view payload) {
     // Both wire forms: vm-events/1, or a structured-mode CloudEvent
     // carrying it (vm-pub --payload cloudevents); binary mode is vm-events/1.
-    auto event = decode_any_event(payload);
+    auto event = decode_any_event(decoder_, payload);
     if (!event) {
         if (config_.raw_mode) return sink_.on_foreign(topic, payload);
         return warn(topic, "undecodable event: " + shown(event.error().message));
@@ -77,7 +77,9 @@ bool MessageHandler::vouched(const Event& event, const TopicParts& parts, std::s
 bool MessageHandler::accept_sequence(const Event& event) {
     if (!config_.gap_check) return true;
     SeqVerdict verdict = seq_.observe(event.host, event.boot, event.seq);
-    std::string where = "host " + shown(event.host) + " (boot " + shown(event.boot) + ")";
+    if (verdict.kind == SeqVerdict::Kind::First || verdict.kind == SeqVerdict::Kind::InOrder) return true;
+    // Only a report needs the names (made safe, so this is not free).
+    const std::string where = "host " + shown(event.host) + " (boot " + shown(event.boot) + ")";
     switch (verdict.kind) {
     case SeqVerdict::Kind::First:
     case SeqVerdict::Kind::InOrder: return true;

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/event_fast_decode.h"
 #include "common/filter.h"
 #include "common/history.h"
 #include "common/message.h"
@@ -78,6 +79,7 @@ private:
     HandlerConfig config_;
     Diagnostics& diag_;
     MessageSink& sink_;
+    EventDecoder decoder_;  ///< its buffers serve every message
     SeqTracker seq_;
     SeamFilter seam_;
     /// What the last status of a host said.

@@ -226,6 +226,25 @@ TEST_SUITE("format.human") {
               "2026-11-26 02:21:24.457  hv1  web1  lifecycle  Started Booted");
     }
 
+    TEST_CASE("times of one second, of the next, and unparsable ones are each shown as local_time_ms does") {
+        ScopedTz tz("Europe/Berlin");
+        HumanFormatter f(HumanStyle{false});
+        const std::vector<std::string> times = {
+            "2026-11-26T02:21:24.457Z", "2026-11-26T02:21:24.001Z", "2026-11-26T02:21:24.9Z",
+            "2026-11-26T02:21:24Z",     "2026-11-26T02:21:24.123456789Z", "2026-11-26T02:21:24.x",
+            "2026-11-26T02:21:25.000Z", "2026-11-26T02:21:24.457Z", "2026-02-30T02:21:24.457Z",
+            "2026-11-26T02:21:24",      "bogus\x1b[2J", "2026-11-26T02:21:24.457Z"};
+        for (const auto& time : times) {
+            CAPTURE(time);
+            Event e = lifecycle("hv1", "web1");
+            e.time = time;
+            const std::string line = f.event_line(e);
+            const std::string expected = local_time_ms(time);
+            CHECK(line.substr(0, expected.size()) == expected);
+            CHECK(line.substr(expected.size(), 2) == "  ");
+        }
+    }
+
     TEST_CASE("columns line up across events of varying widths") {
         ScopedTz tz("UTC");
         HumanFormatter f(HumanStyle{false});
