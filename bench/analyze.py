@@ -216,7 +216,7 @@ SECTIONS = [
         ("sub_cpu_us_per_event", "vm-sub -o json CPU time per message", "µs", "", None),
         ("sub_cpu_us_template", "vm-sub -F template CPU time per message", "µs", "", None),
         ("sub_instr_total", "vm-sub -o json instructions per message (callgrind), all", "instructions", "", None),
-        ("sub_instr_decode", "… of which decode_event (parse and validate)", "instructions", "", None),
+        ("sub_instr_decode", "… of which decode_any_event (parse and validate, both wire forms)", "instructions", "", None),
         ("sub_instr_encode", "… of which encode_event (the printed JSON)", "instructions", "", None),
     ]),
     ("6. Resource cost", [

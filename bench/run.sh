@@ -551,7 +551,7 @@ sub_profile() {
   # per_event PATTERN: inclusive instructions of the first matching line, per message.
   per_event() { awk -v pat="$1" -v n="$n" 'index($0, pat) { gsub(",", "", $1); printf "%.0f", $1 / n; exit }' "$H_DIR/callgrind.txt"; }
   record sub_instr_total "$(per_event 'PROGRAM TOTALS')"
-  record sub_instr_decode "$(per_event 'vme::decode_event(')"
+  record sub_instr_decode "$(per_event 'vme::decode_any_event(')"
   record sub_instr_encode "$(per_event 'vme::encode_event')"
 }
 

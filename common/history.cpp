@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 
+#include "event_fast_decode.h"
 #include "format.h"
 #include "sanitize.h"
 #include "topic.h"
@@ -13,8 +14,9 @@ Result<std::size_t> HistoryMerger::add(const std::string& topic_host, const Jour
     if (journal.host != topic_host)
         return Error{"journal names host '" + sanitize(journal.host) + "', not the topic's; skipped"};
     std::size_t unreadable = 0;
+    EventDecoder decoder;  // one parser for the whole journal
     for (const auto& payload : journal.events) {
-        auto event = decode_event(payload);
+        auto event = decoder.decode(payload);
         auto time = event ? ms_from_iso_utc(event->time) : std::nullopt;
         if (!event || !time) {
             ++unreadable;

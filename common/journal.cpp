@@ -1,5 +1,6 @@
 #include "journal.h"
 
+#include "event_fast_decode.h"
 #include "format.h"
 #include "json_writer.h"
 
@@ -28,8 +29,9 @@ std::size_t JournalBuffer::restore(const Journal& earlier) {
     entries_.clear();
     bytes_ = 0;
     std::size_t taken = 0;
+    EventDecoder decoder;  // one parser for the whole journal
     for (const auto& payload : earlier.events) {
-        auto event = decode_event(payload);
+        auto event = decoder.decode(payload);
         if (!event) continue;
         auto time = ms_from_iso_utc(event->time);
         if (!time) continue;
