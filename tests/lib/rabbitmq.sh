@@ -51,13 +51,18 @@ RMQ_STARTUP_S=""
 RMQ_GROUPS=()          # process group ids to kill at exit (epmd, node 1, node 2)
 RMQ_USED_PORTS=" "
 
-# rmq_free_port [RANGE]: prints a random loopback port nothing listens on
-# and that this library has not handed out yet (RANGE consecutive free ports
-# when given, for the CLI tools' distribution range). Below the kernel's
-# ephemeral range (32768 and up), so no outgoing connection can hold it as
-# its local port when the node comes to bind it.
+# rmq_free_port VAR [RANGE]: sets VAR to a random loopback port nothing
+# listens on and that this library has not handed out yet (RANGE
+# consecutive free ports when given, for the CLI tools' distribution range).
+# Below the kernel's ephemeral range (32768 and up), so no outgoing
+# connection can hold it as its local port when the node comes to bind it.
+# It sets a variable rather than print, so that it runs in this shell and
+# RMQ_USED_PORTS keeps what was handed out: from a $(...) subshell two
+# calls could hand out the same port (a node's AMQP port inside the
+# rabbitmqctl range once made node 1 fail to listen, and node 2 wait 300 s
+# for its tables).
 rmq_free_port() {
-  local range=${1:-1} port i ok
+  local var=$1 range=${2:-1} port i ok
   for _ in $(seq 1 200); do
     port=$((20000 + RANDOM % (32768 - 20000 - range)))
     ok=1
@@ -66,7 +71,7 @@ rmq_free_port() {
     done
     [ "$ok" -eq 1 ] || continue
     for ((i = 0; i < range; i++)); do RMQ_USED_PORTS+="$((port + i)) "; done
-    echo "$port"
+    printf -v "$var" '%s' "$port"
     return 0
   done
   fail "no free port for RabbitMQ"
@@ -177,13 +182,13 @@ start_rabbitmq_cluster() {
   : >"$RMQ_DIR/rabbitmq-env.conf"
   RMQ_NODE1="vme1-$$@localhost"
   RMQ_NODE2="vme2-$$@localhost"
-  RMQ_EPMD_PORT=$(rmq_free_port)
-  RMQ_CTL_PORT=$(rmq_free_port 10)
+  rmq_free_port RMQ_EPMD_PORT
+  rmq_free_port RMQ_CTL_PORT 10
   local n
   for n in 1 2; do
-    eval "RMQ_AMQP_PORT$n=\$(rmq_free_port)"
-    eval "RMQ_DIST_PORT$n=\$(rmq_free_port)"
-    eval "RMQ_MQTT_PORT$n=\$(rmq_free_port)"
+    rmq_free_port "RMQ_AMQP_PORT$n"
+    rmq_free_port "RMQ_DIST_PORT$n"
+    rmq_free_port "RMQ_MQTT_PORT$n"
     rmq_write_files "$n"
   done
   RMQ_URL1="mqtt://127.0.0.1:$RMQ_MQTT_PORT1"
