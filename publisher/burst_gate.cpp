@@ -3,8 +3,7 @@
 namespace vme::pub {
 
 bool BurstGate::should_gather(Clock::time_point now) {
-    auto batch_rate_gap = pause_ / static_cast<Clock::rep>(min_batch_ ? min_batch_ : 1);
-    if (mode_ == Mode::Quiet && last_ && now - *last_ < batch_rate_gap) mode_ = Mode::Burst;
+    if (mode_ == Mode::Quiet && last_ && now - *last_ < burst_gap_) mode_ = Mode::Burst;
     last_ = now;
     return mode_ == Mode::Burst;
 }

@@ -21,7 +21,8 @@ public:
     enum class Mode { Quiet, Burst };
 
     /// The pause, and how many events a pause must gather to stay in Burst.
-    explicit BurstGate(Clock::duration pause, std::size_t min_batch = 2) : pause_(pause), min_batch_(min_batch) {}
+    explicit BurstGate(Clock::duration pause, std::size_t min_batch = 2)
+        : min_batch_(min_batch), burst_gap_(pause / static_cast<Clock::rep>(min_batch ? min_batch : 1)) {}
 
     /// A pass of libvirt's loop brought events at `now`. Returns true when
     /// the link should gather (pause, then take what came) before handing
@@ -35,11 +36,10 @@ public:
     void gathered(std::size_t count);
 
     Mode mode() const { return mode_; }
-    Clock::duration pause() const { return pause_; }
 
 private:
-    Clock::duration pause_;
     std::size_t min_batch_;
+    Clock::duration burst_gap_;  ///< pause / min_batch: events closer than this start a burst
     Mode mode_ = Mode::Quiet;
     std::optional<Clock::time_point> last_;  ///< when a pass last brought events
 };
