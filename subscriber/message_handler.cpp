@@ -77,23 +77,22 @@ bool MessageHandler::vouched(const Event& event, const TopicParts& parts, std::s
 bool MessageHandler::accept_sequence(const Event& event) {
     if (!config_.gap_check) return true;
     SeqVerdict verdict = seq_.observe(event.host, event.boot, event.seq);
-    if (verdict.kind == SeqVerdict::Kind::First || verdict.kind == SeqVerdict::Kind::InOrder) return true;
     // Only a report needs the names (made safe, so this is not free).
-    const std::string where = "host " + shown(event.host) + " (boot " + shown(event.boot) + ")";
+    auto where = [&event] { return "host " + shown(event.host) + " (boot " + shown(event.boot) + ")"; };
     switch (verdict.kind) {
     case SeqVerdict::Kind::First:
     case SeqVerdict::Kind::InOrder: return true;
     case SeqVerdict::Kind::Gap:
-        diag_.warn("gap: " + where + ": missed seq " + std::to_string(verdict.missing_from) + ".." +
+        diag_.warn("gap: " + where() + ": missed seq " + std::to_string(verdict.missing_from) + ".." +
                    std::to_string(verdict.missing_to));
         return true;
     case SeqVerdict::Kind::Duplicate:
         // The same (boot, seq) is the same message delivered twice: drop it,
         // so -C and --exec never count or run one event twice.
-        diag_.warn("duplicate: " + where + ": seq " + std::to_string(event.seq) + " again; skipped");
+        diag_.warn("duplicate: " + where() + ": seq " + std::to_string(event.seq) + " again; skipped");
         return false;
     case SeqVerdict::Kind::Reordered:
-        diag_.warn("out of order: " + where + ": seq " + std::to_string(event.seq) + " arrived late (fills an earlier gap)");
+        diag_.warn("out of order: " + where() + ": seq " + std::to_string(event.seq) + " arrived late (fills an earlier gap)");
         return true;
     }
     return true;
