@@ -439,7 +439,7 @@ struct MqttClient::Impl {
         // Retrying soon cannot fix a bad certificate or refused credentials.
         if (cause.permanent) c.backoff_.to_max();
         schedule_reconnect(c);
-        c.listener_.on_disconnected(cause.text);
+        c.listener_.on_disconnected(cause);
     }
 
     static void schedule_reconnect(MqttClient& c) {

@@ -29,14 +29,14 @@ public:
     virtual ~MqttListener() = default;
     /// Connected (CONNACK accepted). `session_present` as the broker said.
     virtual void on_connected(bool session_present) = 0;
-    /// Connection lost or refused. `reason` is one line naming the cause
+    /// Connection lost or refused. `cause.text` is one line naming the cause
     /// with the library's own words (getaddrinfo, errno, OpenSSL's
     /// verification result, the CONNACK code; common/connect_error), the
     /// same text each time for the same cause. A reconnect is already
     /// scheduled unless the client was stopped; after a cause retrying
     /// cannot change (a certificate that fails verification, refused
-    /// credentials) it comes after the longest backoff.
-    virtual void on_disconnected(const std::string& reason) = 0;
+    /// credentials; `cause.permanent`) it comes after the longest backoff.
+    virtual void on_disconnected(const ConnectCause& cause) = 0;
     /// A QoS>0 message was acknowledged (QoS 0: written to the socket).
     virtual void on_published(int mid) { (void)mid; }
     /// A subscription was acknowledged; granted QoS per filter (128 = refused).

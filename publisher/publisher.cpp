@@ -302,7 +302,8 @@ void Publisher::start_connection() {
     maybe_ready();
 }
 
-void Publisher::on_disconnected(const std::string& reason) {
+void Publisher::on_disconnected(const ConnectCause& cause) {
+    const std::string& reason = cause.text;
     if (start_timer_ != 0) loop_.cancel(start_timer_);
     start_timer_ = 0;
     probe_->disconnected();

@@ -51,7 +51,7 @@ public:
 
     // io::MqttListener
     void on_connected(bool session_present) override;
-    void on_disconnected(const std::string& reason) override;
+    void on_disconnected(const ConnectCause& cause) override;
     void on_published(int mid) override;
     void on_subscribed(int mid, const std::vector<int>& granted) override;
     void on_message(std::string_view topic, std::string_view payload, bool retained,

@@ -199,7 +199,8 @@ void Subscriber::on_connected(bool session_present) {
     subscribe_mid_ = *mid;
 }
 
-void Subscriber::on_disconnected(const std::string& reason) {
+void Subscriber::on_disconnected(const ConnectCause& cause) {
+    const std::string& reason = cause.text;
     if (exit_status_ >= 0) return;
     if (watch_) watch_->set_connected(false);
     ++failed_attempts_;

@@ -45,7 +45,7 @@ public:
 
     // io::MqttListener
     void on_connected(bool session_present) override;
-    void on_disconnected(const std::string& reason) override;
+    void on_disconnected(const ConnectCause& cause) override;
     void on_subscribed(int mid, const std::vector<int>& granted) override;
     /// The payload alone tells the wire form: MQTT 5 properties are not needed.
     void on_message(std::string_view topic, std::string_view payload, bool retained,
