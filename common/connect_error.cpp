@@ -59,8 +59,21 @@ bool permanent_v5(int code) {
 
 }  // namespace
 
-ConnectCause dns_cause(std::string_view host, std::string_view gai_text) {
-    return {"cannot resolve host name " + sanitize(host) + ": " + std::string(gai_text), false};
+ConnectCause dns_cause(std::string_view host, std::string_view gai_text, bool no_such_name) {
+    return {"cannot resolve host name " + sanitize(host) + ": " + std::string(gai_text), no_such_name};
+}
+
+ConnectCause unanswered_cause(AttemptStage stage, std::string_view where) {
+    const std::string w = sanitize(where);
+    switch (stage) {
+    case AttemptStage::Resolving: return {"no answer yet from the name lookup of " + w, false};
+    case AttemptStage::TcpConnecting: return {"TCP connection to " + w + ": no answer (SYN unanswered)", false};
+    case AttemptStage::TlsHandshake: return {"TLS: " + w + " accepted TCP but did not answer the TLS handshake", false};
+    case AttemptStage::AwaitingConnack:
+        return {w + " accepted the connection but did not answer the MQTT CONNECT: not an MQTT broker, or an overloaded one",
+                false};
+    }
+    return {"no answer from " + w, false};
 }
 
 ConnectCause socket_cause(std::string_view address, std::string_view errno_text) {

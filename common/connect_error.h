@@ -18,13 +18,28 @@ struct ConnectCause {
 };
 
 /// getaddrinfo() failed for `host`; `gai_text` is gai_strerror()'s text.
-/// Transient (a name can appear, a resolver can come back).
-ConnectCause dns_cause(std::string_view host, std::string_view gai_text);
+/// `no_such_name`: the resolver answered that the name does not exist
+/// (EAI_NONAME, EAI_NODATA): permanent, retrying cannot make it appear soon;
+/// otherwise (no answer, a resolver failure) transient.
+ConnectCause dns_cause(std::string_view host, std::string_view gai_text, bool no_such_name = false);
 
 /// The TCP connection to `address` ("host:port") failed before the broker
 /// answered; `errno_text` is strerror()'s text (refused, timed out, reset,
 /// unreachable). Transient.
 ConnectCause socket_cause(std::string_view address, std::string_view errno_text);
+
+/// How far an attempt that is still under way has got.
+enum class AttemptStage {
+    Resolving,      ///< the name lookup has not answered
+    TcpConnecting,  ///< the TCP handshake has not finished
+    TlsHandshake,   ///< TCP is up, the server has not answered the TLS ClientHello
+    AwaitingConnack,  ///< the CONNECT is out, no CONNACK has come
+};
+
+/// Why an attempt still under way has not connected, for a deadline that
+/// passed during it: `where` is the host name (Resolving) or "address:port".
+/// Transient (a slow server may yet answer).
+ConnectCause unanswered_cause(AttemptStage stage, std::string_view where);
 
 /// What OpenSSL said about the broker's certificate when verification failed.
 struct TlsVerifyFailure {

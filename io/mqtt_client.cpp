@@ -275,7 +275,7 @@ struct MqttClient::Impl {
     static void resolved(MqttClient& c, Resolver::Answer answer) {
         if (c.stopped_) return;
         if (answer.addresses.empty()) {
-            c.cause_ = dns_cause(c.config_.url.host, answer.error);
+            c.cause_ = dns_cause(c.config_.url.host, answer.error, answer.no_such_name);
             lost(c);
             return;
         }
@@ -527,6 +527,18 @@ void MqttClient::stop() {
         // sees want_write), or from the next stop() outside a callback.
         Impl::sync_socket(*this);
     }
+}
+
+std::optional<ConnectCause> MqttClient::unanswered() const {
+    if (connected_ || stopped_ || reconnect_timer_ != 0) return std::nullopt;
+    if (resolver_.busy()) return unanswered_cause(AttemptStage::Resolving, config_.url.host);
+    if (watched_fd_ < 0) return std::nullopt;
+    sockaddr_storage peer{};
+    socklen_t peer_len = sizeof peer;
+    if (::getpeername(watched_fd_, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0 && errno == ENOTCONN)
+        return unanswered_cause(AttemptStage::TcpConnecting, attempt_address_);
+    if (config_.url.tls && !server_answered_) return unanswered_cause(AttemptStage::TlsHandshake, attempt_address_);
+    return unanswered_cause(AttemptStage::AwaitingConnack, attempt_address_);
 }
 
 Result<int> MqttClient::publish(std::string_view topic, std::string_view payload, int qos, bool retain,

@@ -76,6 +76,12 @@ public:
     /// True between on_connected and on_disconnected.
     bool connected() const { return connected_; }
 
+    /// Why the attempt under way has not connected yet (the name lookup,
+    /// the TCP or TLS handshake, or the CONNACK has not answered), for a
+    /// caller whose deadline passed; nothing when connected, stopped or
+    /// waiting out the backoff between attempts.
+    std::optional<ConnectCause> unanswered() const;
+
     /// Hands a message to libmosquitto; returns its mid. Call only while
     /// connected(): libmosquitto queues QoS>0 messages itself and resends
     /// them after a reconnect, so a message must be handed over exactly once.

@@ -38,6 +38,11 @@ Resolver::Answer lookup(const std::string& host) {
     int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &list);
     if (rc != 0) {
         answer.error = rc == EAI_SYSTEM ? std::strerror(errno) : ::gai_strerror(rc);
+        answer.no_such_name = rc == EAI_NONAME
+#ifdef EAI_NODATA
+                              || rc == EAI_NODATA
+#endif
+            ;
         return answer;
     }
     for (addrinfo* a = list; a; a = a->ai_next) {

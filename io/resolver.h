@@ -19,6 +19,7 @@ public:
     struct Answer {
         std::vector<std::string> addresses;  ///< numeric, in getaddrinfo's order; empty on failure
         std::string error;                   ///< gai_strerror()'s text when the lookup failed
+        bool no_such_name = false;           ///< the resolver said the name does not exist
     };
 
     explicit Resolver(EventLoop& loop) : loop_(loop) {}
@@ -35,6 +36,9 @@ public:
 
     /// Drops the pending lookup, if any: its `done` is never called.
     void cancel();
+
+    /// True while a lookup is pending (its `done` not yet called).
+    bool busy() const { return pending_ != nullptr; }
 
 private:
     struct Pending;

@@ -23,9 +23,13 @@ constexpr const char* kExitHelp =
     "Exit status:\n"
     "  0    the count was reached, --list printed, --watch quit, or interrupted\n"
     "       without -C\n"
-    "  1    runtime failure: broker unreachable after --retries, connection or\n"
-    "       subscription refused\n"
+    "  1    runtime failure other than the broker connection (subscription\n"
+    "       refused)\n"
     "  2    usage error\n"
+    "  69   no broker connection: none within --connect-timeout (default 5 s\n"
+    "       for --list and --since ... --until), --retries used up, or, in\n"
+    "       those one-shot modes, a cause retrying cannot fix (unknown host\n"
+    "       name, certificate not verified, credentials refused)\n"
     "  124  -W elapsed before -C was reached (or before --list finished)\n"
     "  130  interrupted (SIGINT/SIGTERM) before -C was reached\n"
     "\n"
@@ -124,8 +128,12 @@ void add_run_options(CLI::App& app, Options& o, RawOptions& raw) {
                    "shared subscription: vm-subs with the same GROUP split the events");
     app.add_option("--session-expiry", o.session_expiry, "MQTT 5 session expiry, seconds (default 86400)");
     app.add_option("-q,--qos", o.qos, "subscription QoS (default 1)")->check(CLI::Range(0, 2));
-    app.add_option("--retries", o.retries, "give up (exit 1) after N failed connection attempts in a row")
+    app.add_option("--retries", o.retries, "give up (exit 69) after N failed connection attempts in a row")
         ->check(CLI::Range(1, 1000000));
+    app.add_option("--connect-timeout", o.connect_timeout_s,
+                   "exit 69 after SECONDS without a broker connection (default 5 for --list and "
+                   "--since/--until, else none; 0: never)")
+        ->check(CLI::Range(0.0, 1000000.0));
     app.add_flag("--no-gap-check", raw.no_gap_check, "do not report seq gaps and duplicates");
     app.add_option("--since", raw.since, "first print the history since WHEN (10m, 2h, 1d, RFC 3339), then follow");
     app.add_option("--until", raw.until, "with --since: stop at WHEN (in the past: history only, exit 0)");
@@ -283,6 +291,15 @@ std::vector<std::string> reversed_args(const SplitArgs& split) {
 }
 
 }  // namespace
+
+bool is_one_shot(const Options& options) { return options.list || (options.since_ms && options.until_ms); }
+
+std::chrono::milliseconds connect_deadline(const Options& options) {
+    double seconds = options.connect_timeout_s >= 0 ? options.connect_timeout_s
+                     : is_one_shot(options)        ? kDefaultConnectTimeoutS
+                                                   : 0;
+    return std::chrono::milliseconds(static_cast<long long>(seconds * 1000.0 + 0.5));
+}
 
 std::string user_config_path() {
     const char* xdg = std::getenv("XDG_CONFIG_HOME");

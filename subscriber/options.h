@@ -2,6 +2,7 @@
 // checks that turn a bad combination into a one-line usage error.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,8 +15,10 @@ namespace vme::sub {
 /// Exit statuses, documented in --help and in vm-sub(1).
 enum ExitStatus : int {
     kExitOk = 0,          ///< count reached, --list done, or interrupted without -C
-    kExitFailure = 1,     ///< broker unreachable after --retries, refused connection or subscription
+    kExitFailure = 1,     ///< a runtime failure other than the broker: subscription refused, no signalfd
     kExitUsage = 2,       ///< bad command line
+    kExitUnavailable = 69,  ///< no broker connection: deadline passed, --retries used up, or a
+                            ///< cause retrying cannot fix in a one-shot mode (EX_UNAVAILABLE)
     kExitTimeout = 124,   ///< -W elapsed first (like timeout(1))
     kExitInterrupted = 130,  ///< SIGINT/SIGTERM before -C was reached
 };
@@ -48,6 +51,7 @@ struct Options {
     unsigned session_expiry = 86400;
     int qos = 1;
     int retries = 0;               ///< 0: keep retrying forever
+    double connect_timeout_s = -1; ///< --connect-timeout; -1: not given (the mode's default), 0: forever
     bool gap_check = true;
     std::optional<long long> since_ms;  ///< --since, resolved at start (ms since the epoch)
     std::optional<long long> until_ms;  ///< --until, resolved at start
@@ -55,6 +59,19 @@ struct Options {
     int roll_call_spread_ms = -1;       ///< answers spread over this; -1: from the number of hosts seen
     int verbose = 0;
 };
+
+/// --connect-timeout's default for the one-shot modes, in seconds.
+constexpr double kDefaultConnectTimeoutS = 5;
+
+/// The modes that end on their own once they have their answer: --list,
+/// and --since with --until.
+bool is_one_shot(const Options& options);
+
+/// How long vm-sub may be without a broker connection (at the start, or
+/// after losing one) before it exits with kExitUnavailable: --connect-timeout
+/// when given, else kDefaultConnectTimeoutS for one-shot modes; zero: no
+/// limit (long-running modes by default keep retrying).
+std::chrono::milliseconds connect_deadline(const Options& options);
 
 /// What parsing decided: run with `options`, or exit now with `exit_code`
 /// after writing `out` to stdout (help, version) and `err` to stderr.

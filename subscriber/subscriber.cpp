@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <csignal>
 #include <exception>
@@ -30,6 +31,18 @@ void write_all(int fd, const std::string& text) {
     std::string_view body = text;
     if (body.back() == '\n') body.remove_suffix(1);
     writer.write_line(body);
+}
+
+/// "5", "2.5", "0.25": a duration in seconds without trailing zeros.
+std::string seconds_text(milliseconds ms) {
+    std::string text = std::to_string(ms.count() / 1000);
+    if (long long rest = ms.count() % 1000; rest != 0) {
+        char frac[8];
+        std::snprintf(frac, sizeof frac, ".%03lld", rest);
+        text += frac;
+        while (text.back() == '0') text.pop_back();
+    }
+    return text;
 }
 
 /// Parses, resolves and builds everything; runs when all of it is right.
@@ -116,7 +129,8 @@ Subscriber::Subscriber(const Options& options, io::ConnectionConfig config, Even
       diag_("vm-sub", options.verbose),
       printer_(std::move(printer)),
       handler_(handler_config(options), diag_, *this),
-      signals_(signals) {
+      signals_(signals),
+      connection_(io::ConnectRules{options.retries, is_one_shot(options)}) {
     if (options.list) list_.emplace(options.prefix, options.filter, diag_);
     if (options.watch) {
         watch_.emplace(options, sanitize(describe(config_.url)), loop_, diag_, [this] { finish(kExitOk); });
@@ -156,6 +170,7 @@ int Subscriber::run() {
     loop_.before_sleep([this] {
         if (!printer_.out().flush()) finish(kExitOk);  // reader gone
     });
+    arm_connect_deadline();
     client_->start();
     if (exit_status_ < 0) loop_.run();
     if (watch_) watch_->close();  // the terminal back first, then what stderr had to say
@@ -182,11 +197,31 @@ int Subscriber::interrupted_status() const {
     return options_.count > 0 && !count_reached_ ? kExitInterrupted : kExitOk;
 }
 
+void Subscriber::arm_connect_deadline() {
+    const auto deadline = connect_deadline(options_);
+    if (deadline.count() == 0 || connect_deadline_timer_ != 0) return;
+    connect_deadline_timer_ = loop_.after(deadline, [this] {
+        connect_deadline_timer_ = 0;
+        on_connect_deadline();
+    });
+}
+
+void Subscriber::on_connect_deadline() {
+    if (exit_status_ >= 0 || client_->connected()) return;
+    // What failed last, else how far the attempt under way has got.
+    std::optional<ConnectCause> cause = connection_.last_cause();
+    if (!cause) cause = client_->unanswered();
+    const std::string why = cause ? sanitize(cause->text) : "no answer";
+    diag_.say("cannot connect to " + sanitize(describe(config_.url)) + ": " + why + " (no connection within " +
+              seconds_text(connect_deadline(options_)) + " s, --connect-timeout)");
+    finish(kExitUnavailable);
+}
+
 void Subscriber::on_connected(bool session_present) {
-    failed_attempts_ = 0;
-    reported_failures_.clear();
-    ever_connected_ = true;
-    if (watch_) watch_->set_connected(true);
+    connection_.connected();
+    loop_.cancel(connect_deadline_timer_);
+    connect_deadline_timer_ = 0;
+    if (watch_) watch_->set_link(WatchLink{WatchLink::Phase::Connected, {}});
     diag_.verbose("connected to " + sanitize(describe(config_.url)) +
                   (session_present ? " (session resumed)" : ""));
     // Subscribe on every connect: cheap, and right also when the broker
@@ -200,23 +235,28 @@ void Subscriber::on_connected(bool session_present) {
 }
 
 void Subscriber::on_disconnected(const ConnectCause& cause) {
-    const std::string& reason = cause.text;
     if (exit_status_ >= 0) return;
-    if (watch_) watch_->set_connected(false);
-    ++failed_attempts_;
-    std::string url = sanitize(describe(config_.url));
-    if (options_.retries > 0 && failed_attempts_ >= options_.retries) {
-        diag_.say("cannot connect to " + url + ": " + sanitize(reason) + " (gave up after " +
-                  std::to_string(failed_attempts_) + " attempts)");
-        return finish(kExitFailure);
+    const std::string reason = sanitize(cause.text);
+    const io::FailureVerdict verdict = connection_.failed(cause);
+    if (watch_) {
+        watch_->set_link(WatchLink{connection_.ever_connected() ? WatchLink::Phase::Lost : WatchLink::Phase::Connecting,
+                                   reason});
     }
-    bool lost = failed_attempts_ == 1 && ever_connected_;
-    // Once per cause until connected: the same cause again (also after
-    // another one, as when a name's addresses fail in turn) says nothing new.
-    bool fresh = reported_failures_.insert(reason).second;
-    if (!lost && !fresh) return;
-    diag_.say((lost ? "connection to " + url + " lost: " : "cannot connect to " + url + ": ") +
-              sanitize(reason) + "; retrying");
+    const std::string url = sanitize(describe(config_.url));
+    switch (verdict.give_up) {
+    case io::GiveUp::Retries:
+        diag_.say("cannot connect to " + url + ": " + reason + " (gave up after " + std::to_string(verdict.attempts) +
+                  " attempts)");
+        return finish(kExitUnavailable);
+    case io::GiveUp::Permanent:
+        diag_.say("cannot connect to " + url + ": " + reason + " (retrying cannot fix this)");
+        return finish(kExitUnavailable);
+    case io::GiveUp::No: break;
+    }
+    arm_connect_deadline();
+    if (!verdict.say) return;
+    diag_.say((verdict.lost ? "connection to " + url + " lost: " : "cannot connect to " + url + ": ") + reason +
+              "; retrying");
 }
 
 void Subscriber::on_subscribed(int mid, const std::vector<int>& granted) {

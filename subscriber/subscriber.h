@@ -7,10 +7,10 @@
 
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
+#include "io/connect_watch.h"
 #include "io/event_loop.h"
 #include "io/mqtt_client.h"
 #include "io/signals.h"
@@ -90,6 +90,10 @@ private:
     void finish(int exit_status);
     /// 130 when -C (or --list) was interrupted before completion, else 0.
     int interrupted_status() const;
+    /// Starts the --connect-timeout clock unless it runs already or there is none.
+    void arm_connect_deadline();
+    /// No broker connection within --connect-timeout: the cause, then exit 69.
+    void on_connect_deadline();
 
     const Options& options_;
     io::ConnectionConfig config_;
@@ -111,9 +115,8 @@ private:
     int exit_status_ = -1;       ///< -1 while running
     long matched_ = 0;
     bool count_reached_ = false;
-    bool ever_connected_ = false;
-    int failed_attempts_ = 0;
-    std::set<std::string> reported_failures_;  ///< causes said since the last connection
+    io::ConnectionWatch connection_;  ///< which failures are said, when to give up
+    io::EventLoop::TimerId connect_deadline_timer_ = 0;
     int subscribe_mid_ = -1;
     bool subscribed_ = false;
     io::EventLoop::TimerId timeout_timer_ = 0;

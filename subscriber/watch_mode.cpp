@@ -185,9 +185,9 @@ void WatchMode::on_event(const Event& event) {
     schedule_redraw();
 }
 
-void WatchMode::set_connected(bool connected) {
-    if (connected_ == connected) return;
-    connected_ = connected;
+void WatchMode::set_link(WatchLink link) {
+    if (link.phase == link_.phase && link.cause == link_.cause) return;
+    link_ = std::move(link);
     schedule_redraw();
 }
 
@@ -236,7 +236,7 @@ void WatchMode::redraw() {
         loop_.cancel(redraw_timer_);
         redraw_timer_ = 0;
     }
-    WatchHeader header{broker_, wall_ms(), message_, connected_};
+    WatchHeader header{broker_, wall_ms(), message_, link_};
     drawn_ = draw_watch(*term_, model_, input_, header, detail_);
     pacer_.drawn(steady_ms());
 }

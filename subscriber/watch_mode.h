@@ -52,8 +52,8 @@ public:
     /// An event that passed the pipeline.
     void on_event(const Event& event);
 
-    /// The broker connection came or went (shown in the header).
-    void set_connected(bool connected);
+    /// The broker connection came or went, and why (shown in the header).
+    void set_link(WatchLink link);
 
     /// SIGWINCH: take the new size and redraw.
     void on_resize();
@@ -89,7 +89,7 @@ private:
     DrawnList drawn_;
     std::optional<std::pair<std::string, std::string>> detail_;
     std::string message_;
-    bool connected_ = false;
+    WatchLink link_;
     bool live_ = false;  ///< the message being handled is live (not retained)
     io::EventLoop::TimerId redraw_timer_ = 0;
     io::EventLoop::TimerId tick_timer_ = 0;

@@ -87,15 +87,36 @@ std::pair<std::string, std::string> count_lines(const FleetCounts& c) {
     return {hosts, vms};
 }
 
+}  // namespace
+
+std::string link_note(const WatchLink& link) {
+    switch (link.phase) {
+    case WatchLink::Phase::Connected: return "";
+    case WatchLink::Phase::Connecting:
+        return link.cause.empty() ? "connecting..." : "connecting... (" + link.cause + ")";
+    case WatchLink::Phase::Lost:
+        return link.cause.empty() ? "broker lost; reconnecting..."
+                                  : "broker lost: " + link.cause + "; reconnecting...";
+    }
+    return "";
+}
+
+namespace {
+
 /// The top three lines: title, broker and time; host counts; VM counts.
 void draw_header(Terminal& term, const FleetModel& model, const WatchInput& input, const WatchHeader& header) {
     const std::size_t cols = term.cols();
     const std::string time = local_time_from_ms(header.now_ms).substr(0, 19);
-    const std::string title = "vm-sub --watch  " + header.broker + (header.connected ? "" : "  (connecting)");
+    const std::string note = link_note(header.link);
+    const std::string title = "vm-sub --watch  " + header.broker + (note.empty() ? "" : "  " + note);
     const std::size_t time_w = std::min(cols, time.size());
     put(0, 0, cols > time_w + 1 ? cols - time_w - 1 : 0, title, A_BOLD);
     put(0, cols - time_w, time_w, time);
     auto [hosts, vms] = count_lines(model.counts());
+    // An empty fleet while no broker answers is not "no VMs": say which it is.
+    if (header.link.phase == WatchLink::Phase::Connecting && model.counts().hosts_online == 0 &&
+        model.counts().hosts_offline == 0)
+        hosts = "hosts: none known yet: not connected to the broker";
     put(1, 0, cols, hosts);
     std::string right = "sort: " + std::string(sort_name(input.sort()));
     if (!input.filter().empty()) right += "  filter: " + sanitize(input.filter());

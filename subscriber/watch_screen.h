@@ -63,12 +63,27 @@ private:
     bool open_ = false;
 };
 
+/// The broker connection, as the header shows it.
+struct WatchLink {
+    enum class Phase {
+        Connecting,  ///< never connected in this run yet
+        Connected,
+        Lost,        ///< was connected, is not now
+    };
+    Phase phase = Phase::Connecting;
+    std::string cause;  ///< the last failure's words (sanitized); may be empty
+};
+
+/// The header's words for `link`: "" when connected, else "connecting..." or
+/// "broker lost", with the cause when there is one.
+std::string link_note(const WatchLink& link);
+
 /// What the header says besides the model.
 struct WatchHeader {
     std::string broker;     ///< sanitized broker description
     long long now_ms = 0;   ///< wall clock, for the time shown and the ages
     std::string message;    ///< last diagnostic (sanitized), shown above the footer
-    bool connected = false;
+    WatchLink link;
 };
 
 /// How the list was drawn: what the keys need next.

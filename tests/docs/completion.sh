@@ -63,7 +63,7 @@ complete -p vm-sub | grep -q -- '-F _vm_sub' || bad "vm-sub has no completion fu
 
 # --- options
 expect_exact "--output" _vm_sub vm-sub --out
-expect_exact "--color --config --count" _vm_sub vm-sub --co
+expect_exact "--color --config --connect-timeout --count" _vm_sub vm-sub --co
 expect_has "--list-wait" _vm_sub vm-sub --li
 expect_has "--no-gap-check" _vm_sub vm-sub --no
 expect_exact "--watch" _vm_sub vm-sub --wa

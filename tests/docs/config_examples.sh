@@ -34,11 +34,11 @@ for tool in vm-pub vm-sub; do
 done
 
 # vm-sub: a usage error exits 2 at once; a readable config leads to the
-# connection attempt, which fails (exit 1) after --retries 1.
+# connection attempt, which fails (exit 69, no broker) after --retries 1.
 uncommented "$src/dist/vm-sub.conf.example" 'password-file|cafile|capath|cert|key|insecure|format' >"$tmp/vm-sub.conf"
 rc=0
 XDG_CONFIG_HOME=$tmp/none "$VM_SUB" --config "$tmp/vm-sub.conf" --list --retries 1 -W 20 >"$tmp/out" 2>"$tmp/err" || rc=$?
-[ "$rc" -eq 1 ] || bad "vm-sub with the example config: exit $rc, want 1 (broker unreachable): $(cat "$tmp/err")"
+[ "$rc" -eq 69 ] || bad "vm-sub with the example config: exit $rc, want 69 (broker unreachable): $(cat "$tmp/err")"
 grep -q 'vm-sub: cannot connect' "$tmp/err" || bad "vm-sub did not try the broker: $(cat "$tmp/err")"
 
 # vm-pub: with a readable config it keeps running (retrying the broker)

@@ -28,7 +28,7 @@ running "$SUB_PID" || fail "vm-sub exited: $(tail -n 5 "$H_DIR/sub2.err")"
 
 rc=0
 timeout 60 "$VM_SUB" -b "$RMQ_URL2" -V 5 --retries 1 --list >/dev/null 2>"$H_DIR/v5.err" || rc=$?
-if [ "$rc" -ne 1 ] || ! grep -q 'cannot connect' "$H_DIR/v5.err"; then
-  fail "MQTT 5: expected the connection to fail (exit 1), got exit $rc: $(cat "$H_DIR/v5.err")"
+if [ "$rc" -ne 69 ] || ! grep -q 'cannot connect' "$H_DIR/v5.err"; then
+  fail "MQTT 5: expected the connection to fail (exit 69), got exit $rc: $(cat "$H_DIR/v5.err")"
 fi
 log "ok"

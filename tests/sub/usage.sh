@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Usage errors exit 2 with one line "vm-sub: ..."; an unreachable broker
-# with --retries gives up with 1 and a clear message; --help and --version
+# with --retries gives up with 69 and a clear message; --help and --version
 # exit 0; the per-user defaults file and --config are read.
 source "$(dirname "$0")/../lib/harness.sh"
 source "$(dirname "$0")/lib.sh"
@@ -44,12 +44,12 @@ rc=0; "$VM_SUB" --version >"$H_DIR/version.out" || rc=$?
 expect_eq "--version exit" 0 "$rc"
 grep -qE '^vm-sub [0-9]+\.[0-9]+' "$H_DIR/version.out" || fail "--version: $(cat "$H_DIR/version.out")"
 
-# Unreachable broker: --retries 2 gives up with 1 and says why.
+# Unreachable broker: --retries 2 gives up with 69 (no broker) and says why.
 start_broker
 dead_port=$BROKER_PORT
 stop_broker
 rc=0; "$VM_SUB" -b "mqtt://127.0.0.1:$dead_port" --retries 2 -W 30 >"$H_DIR/dead.out" 2>"$H_DIR/dead.err" || rc=$?
-expect_eq "unreachable broker exit" 1 "$rc"
+expect_eq "unreachable broker exit" 69 "$rc"
 grep -q "vm-sub: cannot connect to mqtt://127.0.0.1:$dead_port.*gave up after 2 attempts" "$H_DIR/dead.err" \
   || fail "unclear message: $(cat "$H_DIR/dead.err")"
 expect_eq "unreachable: stdout" "" "$(cat "$H_DIR/dead.out")"

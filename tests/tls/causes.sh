@@ -10,7 +10,7 @@
 #   certificate, a plain port behind mqtts://, a TLS port behind mqtt://
 #   (vm-sub), a name under .invalid, a closed port, a wrong password: vm-pub publishes
 #   nothing and says the cause (its words, checked) exactly once although
-#   the broker saw it attempt at least twice; vm-sub --retries 2 exits 1
+#   the broker saw it attempt at least twice; vm-sub --retries 2 exits 69
 #   with the cause in its last line.
 source "$(dirname "$0")/../lib/harness.sh"
 source "$(dirname "$0")/../faults/lib.sh"
@@ -151,10 +151,10 @@ for name in wrongca wronghost expired plain nodns refused badpw; do
   PUBPID[$name]=$PUB_PID
 done
 
-# vm-sub --retries 2: exit 1, the cause in the last line.
+# vm-sub --retries 2: exit 69 (no broker), the cause in the last line.
 for name in "${!SUBPID[@]}"; do
   wait_exit "${SUBPID[$name]}" 40 || fail "$name: vm-sub --retries 2 still runs after 40 s"
-  [ "$W_RC" -eq 1 ] || fail "$name: vm-sub --retries 2 exited $W_RC, expected 1: $(tail -n 1 "$H_DIR/sub-$name.log")"
+  [ "$W_RC" -eq 69 ] || fail "$name: vm-sub --retries 2 exited $W_RC, expected 69: $(tail -n 1 "$H_DIR/sub-$name.log")"
   last=$(tail -n 1 "$H_DIR/sub-$name.log")
   grep -Eq -- "${WORDS[$name]}" <<<"$last" || fail "$name: vm-sub's last line does not name the cause: $last"
   note "vm-sub $name: '$last'"

@@ -19,6 +19,26 @@ TEST_CASE("DNS: getaddrinfo's reason and the name, transient") {
     CHECK_FALSE(c.permanent);
 }
 
+TEST_CASE("DNS: a name the resolver says does not exist is permanent") {
+    auto c = vme::dns_cause("nonexistent.invalid", "Name or service not known", true);
+    CHECK(c.text == "cannot resolve host name nonexistent.invalid: Name or service not known");
+    CHECK(c.permanent);
+}
+
+TEST_CASE("an attempt still under way: each stage named, the address sanitized, transient") {
+    using vme::AttemptStage;
+    auto dns = vme::unanswered_cause(AttemptStage::Resolving, "broker.example.org");
+    CHECK(dns.text == "no answer yet from the name lookup of broker.example.org");
+    auto tcp = vme::unanswered_cause(AttemptStage::TcpConnecting, "192.0.2.1:1883");
+    CHECK(contains(tcp.text, "TCP connection to 192.0.2.1:1883"));
+    auto tls = vme::unanswered_cause(AttemptStage::TlsHandshake, "127.0.0.1:8883");
+    CHECK(contains(tls.text, "TLS handshake"));
+    auto mqtt = vme::unanswered_cause(AttemptStage::AwaitingConnack, "127.0.0.1:1883");
+    CHECK(contains(mqtt.text, "did not answer the MQTT CONNECT"));
+    for (const auto& c : {dns, tcp, tls, mqtt}) CHECK_FALSE(c.permanent);
+    CHECK_FALSE(contains(vme::unanswered_cause(AttemptStage::Resolving, "a\x1b[2Jb").text, "\x1b"));
+}
+
 TEST_CASE("TCP: the errno text and the address tried, transient") {
     auto c = vme::socket_cause("[::1]:1883", "Connection refused");
     CHECK(c.text == "TCP connection to [::1]:1883: Connection refused");

@@ -3,7 +3,7 @@
 # standard output that is not a terminal (use --list or -o json), and the
 # options that print or run per event. Ctrl-C, SIGTERM and SIGHUP end it
 # with the terminal given back (exit 0), and so does a broker that refuses
-# the connection (exit 1, the reason on stderr). Colour follows NO_COLOR
+# the connection (exit 69, the reason on stderr). Colour follows NO_COLOR
 # and --color.
 source "$(dirname "$0")/../lib/harness.sh"
 source "$(dirname "$0")/../sub/lib.sh"
@@ -78,7 +78,7 @@ COLOR_ARGS="--color never" colour_check no "--color never"
 # A broker that refuses the connection: the screen goes, the reason stays on stderr.
 tm send-keys -t w clear Enter
 tm send-keys -t w "$VM_SUB -b mqtt://127.0.0.1:1 --retries 1 --watch 2>$H_DIR/refused.err; echo EXIT=\$?" Enter
-expect_screen 10 '^EXIT=1$' "refused: exit status"
+expect_screen 10 '^EXIT=69$' "refused: exit status"
 screen_lacks '^vm-sub --watch' || fail "refused: the watch screen is still shown: $(screen)"
 grep -q '^vm-sub: cannot connect to mqtt://127.0.0.1:1: .*gave up after 1 attempts' "$H_DIR/refused.err" \
   || fail "refused: $(cat "$H_DIR/refused.err")"
