@@ -95,8 +95,8 @@ std::string link_note(const WatchLink& link) {
     case WatchLink::Phase::Connecting:
         return link.cause.empty() ? "connecting..." : "connecting... (" + link.cause + ")";
     case WatchLink::Phase::Lost:
-        return link.cause.empty() ? "broker lost; reconnecting..."
-                                  : "broker lost: " + link.cause + "; reconnecting...";
+        // The words first: a long cause is what the screen's width cuts.
+        return link.cause.empty() ? "broker lost, reconnecting..." : "broker lost, reconnecting: " + link.cause;
     }
     return "";
 }

@@ -75,7 +75,7 @@ struct WatchLink {
 };
 
 /// The header's words for `link`: "" when connected, else "connecting..." or
-/// "broker lost", with the cause when there is one.
+/// "broker lost, reconnecting", with the cause when there is one.
 std::string link_note(const WatchLink& link);
 
 /// What the header says besides the model.

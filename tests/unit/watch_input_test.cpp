@@ -154,3 +154,14 @@ TEST_CASE("the columns fit 80 and 200 columns") {
 }
 
 }  // TEST_SUITE
+
+TEST_CASE("the header's connection note: nothing when connected, the words before the cause") {
+    using vme::sub::WatchLink;
+    CHECK(vme::sub::link_note(WatchLink{WatchLink::Phase::Connected, "ignored"}).empty());
+    CHECK(vme::sub::link_note(WatchLink{WatchLink::Phase::Connecting, ""}) == "connecting...");
+    CHECK(vme::sub::link_note(WatchLink{WatchLink::Phase::Connecting, "TCP connection to 127.0.0.1:1: Connection refused"}) ==
+          "connecting... (TCP connection to 127.0.0.1:1: Connection refused)");
+    CHECK(vme::sub::link_note(WatchLink{WatchLink::Phase::Lost, ""}) == "broker lost, reconnecting...");
+    CHECK(vme::sub::link_note(WatchLink{WatchLink::Phase::Lost, "connection lost"}) ==
+          "broker lost, reconnecting: connection lost");
+}

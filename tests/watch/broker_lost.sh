@@ -3,7 +3,7 @@
 # that looks like "no VMs": started with the broker down, its header says
 # "connecting..." with the cause and the hosts line says none is known yet;
 # the fleet appears once the broker is up. With the broker stopped, the
-# header says "broker lost: <cause>"; started again, the header clears and
+# header says "broker lost, reconnecting: <cause>"; started again, the header clears and
 # the fleet is back (vm-pub republishes, --watch subscribes again).
 source "$(dirname "$0")/../lib/harness.sh"
 source "$(dirname "$0")/../sub/lib.sh"
@@ -29,7 +29,7 @@ expect_gone 5 'connecting\.\.\.' "connected: the header still says connecting"
 expect_screen 3 '^hosts: 1 online' "connected: the host is not counted online"
 
 stop_broker
-expect_screen 15 '^vm-sub --watch .*broker lost: .*reconnecting\.\.\.' "broker stopped: the header does not say it is lost"
+expect_screen 15 '^vm-sub --watch .*broker lost, reconnecting: ' "broker stopped: the header does not say it is lost"
 expect_screen 3 ' hvl +bl1 ' "broker lost: the fleet known so far is no longer shown"
 
 restart_broker
