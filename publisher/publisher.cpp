@@ -261,8 +261,7 @@ void Publisher::maybe_ready() {
 
 void Publisher::on_connected(bool) {
     diag_.say("connected to broker " + describe(parse_broker_url(opts_.client.broker).value()));
-    was_connected_ = true;
-    last_mqtt_error_.clear();
+    connection_.connected();
     // libmosquitto resends what the last connection left unacknowledged
     // only after this callback returns. Anything published here would
     // overtake those resends, and an older retained status or state would
@@ -303,15 +302,14 @@ void Publisher::start_connection() {
 }
 
 void Publisher::on_disconnected(const ConnectCause& cause) {
-    const std::string& reason = cause.text;
     if (start_timer_ != 0) loop_.cancel(start_timer_);
     start_timer_ = 0;
     probe_->disconnected();
     delivery_->connection_lost();
-    if (was_connected_ || reason != last_mqtt_error_)
-        diag_.say("broker " + describe(parse_broker_url(opts_.client.broker).value()) + ": " + reason + " (retrying)");
-    was_connected_ = false;
-    last_mqtt_error_ = reason;
+    // vm-pub never gives up on the broker: the verdict only says whether the cause is news.
+    if (connection_.failed(cause).say)
+        diag_.say("broker " + describe(parse_broker_url(opts_.client.broker).value()) + ": " + cause.text +
+                  " (retrying)");
 }
 
 void Publisher::on_published(int mid) {
@@ -386,7 +384,7 @@ void Publisher::reload() {
     } else {
         diag_.say("reloaded: reconnecting to the broker");
     }
-    was_connected_ = false;
+    connection_ = io::ConnectionWatch(io::ConnectRules{});  // a new client: its causes are news
     mqtt_->start();
 }
 

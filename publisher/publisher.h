@@ -22,6 +22,7 @@
 
 #include "common/state_tracker.h"
 #include "io/diagnostics.h"
+#include "io/connect_watch.h"
 #include "io/event_loop.h"
 #include "io/mqtt_client.h"
 #include "io/signals.h"
@@ -116,10 +117,9 @@ private:
     std::unique_ptr<LibvirtLink> link_;
     Phase phase_ = Phase::Running;
     int offline_mid_ = -1;
-    bool was_connected_ = false;
+    io::ConnectionWatch connection_{io::ConnectRules{}};  ///< which connection failures are news
     io::EventLoop::TimerId start_timer_ = 0;  ///< start_connection() pending after a CONNACK
     io::EventLoop::TimerId status_timer_ = 0; ///< the first status, waiting for libvirt's first answer
-    std::string last_mqtt_error_;
     int exit_code_ = 0;
 };
 
