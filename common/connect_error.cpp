@@ -80,6 +80,18 @@ ConnectCause socket_cause(std::string_view address, std::string_view errno_text)
     return {"TCP connection to " + sanitize(address) + ": " + std::string(errno_text), false};
 }
 
+ConnectCause attempt_cause(const AttemptFacts& facts, std::string_view library_reason) {
+    if (facts.definite) return *facts.definite;
+    if (facts.peer_ended) {
+        PeerSpeaks peer = facts.first_byte        ? peer_speaks(facts.first_byte)
+                          : facts.server_answered ? PeerSpeaks::Unknown
+                                                  : PeerSpeaks::Nothing;
+        if (auto mismatch = protocol_mismatch_cause(facts.tls, peer)) return *mismatch;
+    }
+    if (!facts.tls_errors.empty()) return tls_error_cause(facts.tls_errors);
+    return {library_reason.empty() ? "connection lost" : std::string(library_reason), false};
+}
+
 ConnectCause tls_verify_cause(const TlsVerifyFailure& f) {
     std::string text = "TLS: certificate verify failed: ";
     bool hostname = f.hostname_mismatch || f.x509_error == kHostnameMismatch || f.x509_error == kIpAddressMismatch;

@@ -86,6 +86,22 @@ ConnectCause tls_error_cause(const std::vector<std::string>& openssl_errors);
 /// reading"; a line of another shape is returned whole.
 std::string openssl_reason(std::string_view line);
 
+/// What one failed attempt showed (io/mqtt_client gathers it from the
+/// resolver, the socket, OpenSSL and the CONNACK).
+struct AttemptFacts {
+    std::optional<ConnectCause> definite;      ///< DNS, TCP, certificate, CONNACK: the first found
+    bool tls = false;                          ///< the URL is mqtts://
+    bool peer_ended = false;                   ///< the server closed or reset the connection
+    std::optional<unsigned char> first_byte;   ///< the first byte the server sent
+    bool server_answered = false;              ///< the TLS handshake got past the ServerHello
+    std::vector<std::string> tls_errors;       ///< OpenSSL's error lines, as libmosquitto logs them
+};
+
+/// Why the attempt of `facts` failed: a definite cause first, then a
+/// protocol mismatch (the server ended it), then OpenSSL's errors, then
+/// `library_reason` (libmosquitto's words; "connection lost" when empty).
+ConnectCause attempt_cause(const AttemptFacts& facts, std::string_view library_reason);
+
 /// The broker refused the CONNECT. `protocol` 4 (3.1.1, `code` the return
 /// code) or 5 (`code` the reason code); `library_text` is libmosquitto's
 /// text for it; `reason_string` the MQTT 5 reason-string property (untrusted,

@@ -14,10 +14,10 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 
+#include "io/mqtt_properties.h"
 #include "io/tls_context.h"
 #include "io/tls_peer.h"
 
@@ -51,65 +51,10 @@ Status check(int rc, const char* what) {
 
 const char* opt(const std::string& s) { return s.empty() ? nullptr : s.c_str(); }
 
-/// Frees a whole libmosquitto property list.
-struct PropertyListDeleter {
-    void operator()(mosquitto_property* list) const { mosquitto_property_free_all(&list); }
-};
-using PropertyList = std::unique_ptr<mosquitto_property, PropertyListDeleter>;
-
-/// libmosquitto's property list for `props`. Error when libmosquitto
-/// refuses a value (not valid MQTT UTF-8: controls, invalid sequences).
-Result<PropertyList> to_property_list(const MessageProperties& props) {
-    mosquitto_property* head = nullptr;
-    int rc = MOSQ_ERR_SUCCESS;
-    if (!props.content_type.empty())
-        rc = mosquitto_property_add_string(&head, MQTT_PROP_CONTENT_TYPE, props.content_type.c_str());
-    for (const auto& [name, value] : props.user) {
-        if (rc != MOSQ_ERR_SUCCESS) break;
-        rc = mosquitto_property_add_string_pair(&head, MQTT_PROP_USER_PROPERTY, name.c_str(), value.c_str());
-    }
-    PropertyList list(head);  // owns what was added, also after a failure
-    if (rc != MOSQ_ERR_SUCCESS) return Error{std::string("message properties: ") + mosq_reason(rc)};
-    return list;
-}
-
-/// The content type and user properties of a received message.
-MessageProperties from_property_list(const mosquitto_property* list) {
-    MessageProperties props;
-    for (const mosquitto_property* p = list; p != nullptr; p = mosquitto_property_next(p)) {
-        int id = mosquitto_property_identifier(p);
-        if (id == MQTT_PROP_CONTENT_TYPE) {
-            char* value = nullptr;
-            if (mosquitto_property_read_string(p, MQTT_PROP_CONTENT_TYPE, &value, false) && value) {
-                props.content_type = value;
-                std::free(value);
-            }
-        } else if (id == MQTT_PROP_USER_PROPERTY) {
-            char *name = nullptr, *value = nullptr;
-            if (mosquitto_property_read_string_pair(p, MQTT_PROP_USER_PROPERTY, &name, &value, false)) {
-                props.user.emplace_back(name ? name : "", value ? value : "");
-                std::free(name);
-                std::free(value);
-            }
-        }
-    }
-    return props;
-}
-
 /// "host:port", IPv6 literals in brackets: the address an attempt tried.
 std::string address_of(const BrokerUrl& url) {
     bool v6 = url.host.find(':') != std::string::npos;
     return (v6 ? "[" + url.host + "]" : url.host) + ":" + std::to_string(url.port);
-}
-
-/// The MQTT 5 reason-string property of a CONNACK ("" when absent).
-std::string reason_string(const mosquitto_property* props) {
-    char* value = nullptr;
-    if (!props || !mosquitto_property_read_string(props, MQTT_PROP_REASON_STRING, &value, false) || !value)
-        return {};
-    std::string s(value);
-    std::free(value);
-    return s;
 }
 
 }  // namespace
@@ -126,8 +71,8 @@ struct MqttClient::Impl {
             if (rc != 0) {
                 // libmosquitto closes the socket after this; after_io() reports it.
                 bool v5 = c.config_.protocol == 5;
-                if (!c.cause_)
-                    c.cause_ = connack_cause(c.config_.protocol, rc,
+                if (!c.facts_.definite)
+                    c.facts_.definite = connack_cause(c.config_.protocol, rc,
                                              v5 ? mosquitto_reason_string(rc) : mosquitto_connack_string(rc),
                                              v5 ? reason_string(props) : std::string());
                 return;
@@ -135,7 +80,7 @@ struct MqttClient::Impl {
             // Connected: no more failure facts to gather, and libmosquitto
             // formats every log line it has a callback for (one per packet).
             mosquitto_log_callback_set(m, nullptr);
-            c.connected_ = true;
+            if (!c.move(ConnInput::Connacked)) return;
             c.backoff_.reset();
             c.address_turn_ = 0;
             c.listener_.on_connected((flags & 1) != 0);
@@ -159,10 +104,10 @@ struct MqttClient::Impl {
         guard_callback(c.errors_, "mqtt log", [&] {
             std::string_view line(text);
             if (line.rfind("OpenSSL Error", 0) != 0) return;
-            c.tls_errors_.emplace_back(line);
-            if (c.cause_) return;
+            c.facts_.tls_errors.emplace_back(line);
+            if (c.facts_.definite) return;
             if (auto f = tls_verify_failure(mosquitto_ssl_get(m), c.config_.url.host))
-                c.cause_ = tls_verify_cause(*f);
+                c.facts_.definite = tls_verify_cause(*f);
         });
     }
 
@@ -264,8 +209,7 @@ struct MqttClient::Impl {
     /// libmosquitto connects to an address (TLS keeps the name, see
     /// io/tls_context). Consecutive failures go through the addresses in turn.
     static void attempt(MqttClient& c) {
-        c.reconnect_timer_ = 0;
-        if (c.stopped_) return;
+        if (c.state_ != ConnState::Resolving) return;
         c.reason_.clear();
         forget_attempt(c);
         MqttClient* cp = &c;
@@ -273,12 +217,13 @@ struct MqttClient::Impl {
     }
 
     static void resolved(MqttClient& c, Resolver::Answer answer) {
-        if (c.stopped_) return;
+        if (c.state_ != ConnState::Resolving) return;
         if (answer.addresses.empty()) {
-            c.cause_ = dns_cause(c.config_.url.host, answer.error, answer.no_such_name);
+            c.facts_.definite = dns_cause(c.config_.url.host, answer.error, answer.no_such_name);
             lost(c);
             return;
         }
+        c.move(ConnInput::Resolved);
         const std::string& address = answer.addresses[c.address_turn_++ % answer.addresses.size()];
         BrokerUrl tried = c.config_.url;
         tried.host = address;
@@ -292,7 +237,8 @@ struct MqttClient::Impl {
                                               c.config_.keepalive, nullptr);
         if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_CONN_PENDING) {
             int err = errno;
-            if (rc == MOSQ_ERR_ERRNO && err != 0) c.cause_ = socket_cause(c.attempt_address_, std::strerror(err));
+            if (rc == MOSQ_ERR_ERRNO && err != 0)
+                c.facts_.definite = socket_cause(c.attempt_address_, std::strerror(err));
             c.reason_ = mosq_reason(rc);
             // A socket left open after an error is closed by the next attempt.
             c.abandoned_ = true;
@@ -337,8 +283,8 @@ struct MqttClient::Impl {
         // A reset after the TCP handshake is the server's answer to what we
         // sent (attempt_cause looks at what it sent back); anything else is
         // the connection itself failing (refused, timed out, unreachable).
-        if (err == ECONNRESET || err == EPIPE) c.peer_ended_ = true;
-        else if (!c.cause_) c.cause_ = socket_cause(c.attempt_address_, std::strerror(err));
+        if (err == ECONNRESET || err == EPIPE) c.facts_.peer_ended = true;
+        else if (!c.facts_.definite) c.facts_.definite = socket_cause(c.attempt_address_, std::strerror(err));
         abandon(c, std::strerror(err));
         return true;
     }
@@ -350,33 +296,15 @@ struct MqttClient::Impl {
     static void note_peer(MqttClient& c) {
         unsigned char byte = 0;
         ssize_t n = ::recv(c.watched_fd_, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-        if (n > 0 && !c.first_byte_) c.first_byte_ = byte;
-        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) c.peer_ended_ = true;
+        if (n > 0 && !c.facts_.first_byte) c.facts_.first_byte = byte;
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) c.facts_.peer_ended = true;
         if (c.config_.url.tls && !tls_awaiting_server_hello(mosquitto_ssl_get(c.mosq_.get())))
-            c.server_answered_ = true;
+            c.facts_.server_answered = true;
     }
 
     static void forget_attempt(MqttClient& c) {
-        c.cause_.reset();
-        c.tls_errors_.clear();
-        c.first_byte_.reset();
-        c.server_answered_ = false;
-        c.peer_ended_ = false;
-    }
-
-    /// Why the attempt that just ended failed, from the facts gathered
-    /// during it: a definite cause first, then a protocol mismatch, then
-    /// OpenSSL's errors, then libmosquitto's own words.
-    static ConnectCause attempt_cause(MqttClient& c) {
-        if (c.cause_) return *c.cause_;
-        const bool tls = c.config_.url.tls;
-        if (c.peer_ended_) {
-            PeerSpeaks peer = c.first_byte_ ? peer_speaks(c.first_byte_)
-                                            : (c.server_answered_ ? PeerSpeaks::Unknown : PeerSpeaks::Nothing);
-            if (auto mismatch = protocol_mismatch_cause(tls, peer)) return *mismatch;
-        }
-        if (!c.tls_errors_.empty()) return tls_error_cause(c.tls_errors_);
-        return {c.reason_.empty() ? "connection lost" : c.reason_, false};
+        c.facts_ = AttemptFacts{};
+        c.facts_.tls = c.config_.url.tls;
     }
 
     /// Gives up on a socket libmosquitto does not close by itself (a hang-up
@@ -390,9 +318,10 @@ struct MqttClient::Impl {
     }
 
     static void on_socket(MqttClient& c, short revents) {
-        if (!c.connected_ && connect_failed(c)) return;
+        const bool connected = c.state_ == ConnState::Connected;
+        if (!connected && connect_failed(c)) return;
         int fd = c.watched_fd_;
-        if (!c.connected_ && (revents & (POLLIN | POLLHUP | POLLERR))) note_peer(c);
+        if (!connected && (revents & (POLLIN | POLLHUP | POLLERR))) note_peer(c);
         if (revents & (POLLIN | POLLHUP | POLLERR)) {
             c.last_inbound_ = EventLoop::Clock::now();
             in_library(c, [](mosquitto* m) { mosquitto_loop_read(m, 1000); });
@@ -405,7 +334,7 @@ struct MqttClient::Impl {
             in_library(c, [](mosquitto* m) { mosquitto_loop_write(m, 1); });
         // A hang-up libmosquitto did not act on would wake poll forever.
         if ((revents & (POLLHUP | POLLERR)) && mosquitto_socket(c.mosq_.get()) == fd && fd >= 0) {
-            abandon(c, c.connected_ ? "connection closed by the broker" : "connection closed during the handshake");
+            abandon(c, connected ? "connection closed by the broker" : "connection closed during the handshake");
             return;
         }
         after_io(c);
@@ -429,11 +358,11 @@ struct MqttClient::Impl {
 
     /// The connection is gone (or never came): tell the listener, retry later.
     static void lost(MqttClient& c) {
-        bool was_connected = c.connected_;
-        c.connected_ = false;
-        if (c.stopped_) return;
+        const bool was_connected = c.state_ == ConnState::Connected;
+        // Once per attempt or connection: later news of the same end is not news.
+        if (!c.move(was_connected ? ConnInput::ConnectionLost : ConnInput::AttemptFailed)) return;
         ConnectCause cause = was_connected ? ConnectCause{c.reason_.empty() ? "connection lost" : c.reason_, false}
-                                           : attempt_cause(c);
+                                           : attempt_cause(c.facts_, c.reason_);
         c.reason_.clear();
         forget_attempt(c);
         // Retrying soon cannot fix a bad certificate or refused credentials.
@@ -443,9 +372,12 @@ struct MqttClient::Impl {
     }
 
     static void schedule_reconnect(MqttClient& c) {
-        if (c.reconnect_timer_ != 0 || c.stopped_) return;
+        if (c.reconnect_timer_ != 0) return;
         MqttClient* cp = &c;
-        c.reconnect_timer_ = c.loop_.after(c.backoff_.next(), [cp] { attempt(*cp); });
+        c.reconnect_timer_ = c.loop_.after(c.backoff_.next(), [cp] {
+            cp->reconnect_timer_ = 0;
+            if (cp->move(ConnInput::BackoffElapsed)) attempt(*cp);
+        });
     }
 
     /// Every second: keepalive pings, and our own dead-peer check.
@@ -471,9 +403,9 @@ struct MqttClient::Impl {
         // An attempt whose TCP handshake never finished timed out connecting.
         sockaddr_storage peer{};
         socklen_t peer_len = sizeof peer;
-        if (!c.connected_ && !c.cause_ &&
+        if (c.state_ == ConnState::Connecting && !c.facts_.definite &&
             ::getpeername(c.watched_fd_, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0 && errno == ENOTCONN)
-            c.cause_ = socket_cause(c.attempt_address_, std::strerror(ETIMEDOUT));
+            c.facts_.definite = socket_cause(c.attempt_address_, std::strerror(ETIMEDOUT));
         int fd = c.watched_fd_;
         ::shutdown(fd, SHUT_RDWR);
         in_library(c, [](mosquitto* m) { mosquitto_loop_read(m, 1); });
@@ -504,21 +436,27 @@ MqttClient::~MqttClient() {
     if (early_ack_timer_ != 0) loop_.cancel(early_ack_timer_);
 }
 
+bool MqttClient::move(ConnInput input) {
+    auto next = next_state(state_, input);
+    if (next) state_ = *next;
+    return next.has_value();
+}
+
 void MqttClient::start() {
-    stopped_ = false;
+    if (!move(ConnInput::Start)) return;
     if (misc_timer_ == 0) Impl::tick(*this);
-    if (watched_fd_ < 0 && reconnect_timer_ == 0) Impl::attempt(*this);
+    Impl::attempt(*this);
 }
 
 void MqttClient::stop() {
-    stopped_ = true;
+    const bool was_connected = state_ == ConnState::Connected;
+    move(ConnInput::Stop);
     resolver_.cancel();
     if (reconnect_timer_ != 0) loop_.cancel(reconnect_timer_);
     reconnect_timer_ = 0;
     if (misc_timer_ != 0) loop_.cancel(misc_timer_);
     misc_timer_ = 0;
-    if (mosquitto_socket(mosq_.get()) >= 0 && connected_) mosquitto_disconnect(mosq_.get());
-    connected_ = false;
+    if (mosquitto_socket(mosq_.get()) >= 0 && was_connected) mosquitto_disconnect(mosq_.get());
     if (in_library_ == 0) {
         Impl::flush(*this);
     } else {
@@ -530,14 +468,13 @@ void MqttClient::stop() {
 }
 
 std::optional<ConnectCause> MqttClient::unanswered() const {
-    if (connected_ || stopped_ || reconnect_timer_ != 0) return std::nullopt;
-    if (resolver_.busy()) return unanswered_cause(AttemptStage::Resolving, config_.url.host);
-    if (watched_fd_ < 0) return std::nullopt;
+    if (state_ == ConnState::Resolving) return unanswered_cause(AttemptStage::Resolving, config_.url.host);
+    if (state_ != ConnState::Connecting || watched_fd_ < 0) return std::nullopt;
     sockaddr_storage peer{};
     socklen_t peer_len = sizeof peer;
     if (::getpeername(watched_fd_, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0 && errno == ENOTCONN)
         return unanswered_cause(AttemptStage::TcpConnecting, attempt_address_);
-    if (config_.url.tls && !server_answered_) return unanswered_cause(AttemptStage::TlsHandshake, attempt_address_);
+    if (config_.url.tls && !facts_.server_answered) return unanswered_cause(AttemptStage::TlsHandshake, attempt_address_);
     return unanswered_cause(AttemptStage::AwaitingConnack, attempt_address_);
 }
 

@@ -14,6 +14,7 @@
 #include "common/result.h"
 #include "io/backoff.h"
 #include "io/client_options.h"
+#include "io/connection_state.h"
 #include "io/diagnostics.h"
 #include "io/event_loop.h"
 #include "io/message_properties.h"
@@ -74,7 +75,10 @@ public:
     void stop();
 
     /// True between on_connected and on_disconnected.
-    bool connected() const { return connected_; }
+    bool connected() const { return state_ == ConnState::Connected; }
+
+    /// Where the connection is now (io/connection_state).
+    ConnState state() const { return state_; }
 
     /// Why the attempt under way has not connected yet (the name lookup,
     /// the TCP or TLS handshake, or the CONNACK has not answered), for a
@@ -127,6 +131,9 @@ private:
                Backoff backoff);
     /// Reports the completions queued in early_acks_ (from the loop, after publish() returned).
     void deliver_early_acks();
+    /// Takes the move for `input` from the table; false (state unchanged)
+    /// when `input` does not happen in the current state.
+    bool move(ConnInput input);
     // (implementation details are private to mqtt_client.cpp)
     struct Impl;
     friend struct Impl;
@@ -137,11 +144,10 @@ private:
     Backoff backoff_;
     Resolver resolver_;               ///< the broker's name, looked up off the loop
     std::unique_ptr<struct mosquitto, MosquittoDeleter> mosq_;
-    bool connected_ = false;
-    bool stopped_ = false;
+    ConnState state_ = ConnState::Idle;
     int watched_fd_ = -1;
     EventLoop::TimerId misc_timer_ = 0;
-    EventLoop::TimerId reconnect_timer_ = 0;
+    EventLoop::TimerId reconnect_timer_ = 0;  ///< set while BackingOff
     bool abandoned_ = false;          ///< socket given up on; libmosquitto closes it at the next attempt
     int in_library_ = 0;              ///< >0 while a libmosquitto loop call (and its callbacks) runs
     unsigned address_turn_ = 0;       ///< which of the broker's addresses the next attempt tries
@@ -151,12 +157,7 @@ private:
     std::vector<int> early_acks_;     ///< QoS 0 completions reported from inside publish()
     EventLoop::TimerId early_ack_timer_ = 0;
     std::string reason_;              ///< why the connection ended, in libmosquitto's words (first wins)
-    // What the current attempt learnt about its failure (Impl::attempt_cause words it).
-    std::optional<ConnectCause> cause_;     ///< a definite cause: DNS, TCP, certificate, CONNACK (first wins)
-    std::vector<std::string> tls_errors_;   ///< OpenSSL's error lines, as libmosquitto logs them
-    std::optional<unsigned char> first_byte_;  ///< the first byte the server sent
-    bool server_answered_ = false;          ///< the TLS handshake got past the ServerHello
-    bool peer_ended_ = false;               ///< the server closed or reset the connection
+    AttemptFacts facts_;              ///< what the current attempt learnt about its failure
     EventLoop::Clock::time_point last_inbound_{};  ///< last time the socket was readable
 };
 

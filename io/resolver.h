@@ -37,9 +37,6 @@ public:
     /// Drops the pending lookup, if any: its `done` is never called.
     void cancel();
 
-    /// True while a lookup is pending (its `done` not yet called).
-    bool busy() const { return pending_ != nullptr; }
-
 private:
     struct Pending;
     /// The loop side of a finished lookup: hands its answer to `done`.

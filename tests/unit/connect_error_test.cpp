@@ -182,3 +182,47 @@ TEST_CASE("CONNACK 5: reason code in decimal and hex, the reason string sanitize
 }
 
 }  // TEST_SUITE
+
+TEST_SUITE("connect_error: attempt_cause") {
+
+TEST_CASE("a definite cause wins over everything else the attempt showed") {
+    vme::AttemptFacts f;
+    f.definite = vme::socket_cause("127.0.0.1:1", "Connection refused");
+    f.peer_ended = true;
+    f.tls_errors = {"OpenSSL Error[0]: error:0A000126:SSL routines::unexpected eof while reading"};
+    CHECK(vme::attempt_cause(f, "lost").text == "TCP connection to 127.0.0.1:1: Connection refused");
+}
+
+TEST_CASE("a server that ends the attempt: what it sent tells the protocol mismatch") {
+    vme::AttemptFacts plain_behind_tls;
+    plain_behind_tls.tls = true;
+    plain_behind_tls.peer_ended = true;
+    plain_behind_tls.first_byte = 0x20;  // an MQTT CONNACK, not a TLS record
+    auto c = vme::attempt_cause(plain_behind_tls, "");
+    CHECK(c.text == vme::protocol_mismatch_cause(true, vme::PeerSpeaks::Other)->text);
+
+    vme::AttemptFacts tls_behind_plain;
+    tls_behind_plain.peer_ended = true;
+    tls_behind_plain.first_byte = 0x15;  // a TLS alert
+    CHECK(vme::attempt_cause(tls_behind_plain, "").text ==
+          vme::protocol_mismatch_cause(false, vme::PeerSpeaks::Tls)->text);
+
+    vme::AttemptFacts silent_close;
+    silent_close.peer_ended = true;  // closed without a byte
+    auto expected = vme::protocol_mismatch_cause(false, vme::PeerSpeaks::Nothing);
+    REQUIRE(expected);
+    CHECK(vme::attempt_cause(silent_close, "").text == expected->text);
+}
+
+TEST_CASE("OpenSSL's errors, then the library's words, then \"connection lost\"") {
+    vme::AttemptFacts tls;
+    tls.tls = true;
+    tls.tls_errors = {"OpenSSL Error[0]: error:0A000126:SSL routines::unexpected eof while reading"};
+    CHECK(vme::attempt_cause(tls, "protocol error").text == "TLS: unexpected eof while reading");
+    vme::AttemptFacts none;
+    CHECK(vme::attempt_cause(none, "The connection was lost.").text == "The connection was lost.");
+    CHECK(vme::attempt_cause(none, "").text == "connection lost");
+    CHECK_FALSE(vme::attempt_cause(none, "").permanent);
+}
+
+}  // TEST_SUITE
