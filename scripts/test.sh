@@ -4,7 +4,9 @@
 # test suite in both builds (each test starts and stops its own private
 # mosquitto and libvirtd) except "package" (the Debian packages are built
 # from the sources, not from either build: once is enough), and prints one
-# closing line "N passed, N failed".
+# closing line "tests: N passed, N failed, N skipped". A skipped test (exit
+# 77, meson's SKIP) is named on its own line and counted as skipped, never
+# as passed; skips alone do not make the run fail.
 # Usage: scripts/test.sh            (as root, or with sudo available)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,18 +26,33 @@ configure() {  # configure DIR [meson options...]
 
 passed=0
 failed=0
+skipped=0
 run_suites() {  # run_suites DIR LABEL [meson test options...]
   local dir=$1 label=$2
   shift 2
   echo "=== $label: build"
   meson compile -C "$dir"
   echo "=== $label: test"
+  # Only this run's results are counted: a log left by an earlier run is removed first.
+  local log=$dir/meson-logs/testlog.json
+  as_root rm -f "$log"
   local rc=0
   as_root meson test -C "$dir" --print-errorlogs --num-processes 2 "$@" || rc=$?
-  local p f
-  p=$(jq -s '[.[] | select(.result == "OK" or .result == "EXPECTEDFAIL")] | length' "$dir/meson-logs/testlog.json")
-  f=$(jq -s '[.[] | select(.result != "OK" and .result != "EXPECTEDFAIL" and .result != "SKIP")] | length' "$dir/meson-logs/testlog.json")
-  passed=$((passed + p)); failed=$((failed + f))
+  local p=0 f=0 s=0 name
+  if [ -f "$log" ] && jq -s . "$log" >/dev/null 2>&1; then
+    # meson's results: OK, EXPECTEDFAIL (passed), SKIP (skipped), anything
+    # else (FAIL, TIMEOUT, UNEXPECTEDPASS, ERROR, ...) failed.
+    p=$(jq -s '[.[] | select(.result == "OK" or .result == "EXPECTEDFAIL")] | length' "$log")
+    f=$(jq -s '[.[] | select(.result != "OK" and .result != "EXPECTEDFAIL" and .result != "SKIP")] | length' "$log")
+    s=$(jq -s '[.[] | select(.result == "SKIP")] | length' "$log")
+    while IFS= read -r name; do
+      echo "skipped: $label: $name"
+    done < <(jq -r 'select(.result == "SKIP") | .name | sub("^.* / "; "")' "$log")
+  else
+    echo "=== $label: meson test wrote no readable $log"
+    f=1
+  fi
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
   [ "$rc" -eq 0 ] || [ "$f" -gt 0 ] || failed=$((failed + 1))
 }
 
@@ -56,5 +73,5 @@ bad=$(grep -c 'FAILED' <<<"$fuzz_out" || true)
 passed=$((passed + ok)); failed=$((failed + bad))
 [ $((ok + bad)) -gt 0 ] || failed=$((failed + 1))
 
-echo "tests: $passed passed, $failed failed"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

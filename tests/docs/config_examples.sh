@@ -47,7 +47,14 @@ uncommented "$src/dist/vm-pub.conf.example" 'password-file|cafile|capath|cert|ke
 echo "drain-timeout = 1" >>"$tmp/vm-pub.conf"
 "$VM_PUB" --config "$tmp/vm-pub.conf" -c test:///default >"$tmp/out" 2>"$tmp/err" &
 pid=$!
-sleep 1.5
+# It has read the config once it tries the broker ("broker ...: ... (retrying)");
+# at most 10 s, or until it exits.
+for _ in $(seq 1 100); do
+  grep -q 'broker .*(retrying)' "$tmp/err" 2>/dev/null && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1  # poll: vm-pub's first broker attempt (at most 10 s)
+done
+grep -q 'broker .*(retrying)' "$tmp/err" || bad "vm-pub with the example config did not try the broker: $(cat "$tmp/err")"
 if kill -0 "$pid" 2>/dev/null; then
   kill -TERM "$pid"
   rc=0; wait "$pid" || rc=$?; pid=""

@@ -39,6 +39,10 @@ if grep -q $'\x1b' "$out"; then fail "escape sequences in the output without a t
 # private directory on the command line.
 dir=$(grep -o 'logs in /[^ ]*' "$out" | head -n 1 | cut -d' ' -f3)
 [ -n "$dir" ] || fail "the demo did not say where its logs are"
-sleep 0.5
-if pgrep -f -- "$dir" >/dev/null; then fail "still running after the demo: $(pgrep -af -- "$dir")"; fi
+# What it stopped on its way out may take a moment to end: up to 5 s.
+for _ in $(seq 1 50); do
+  pgrep -f -- "$dir" >/dev/null || break
+  sleep 0.1  # poll: the demo's processes ending (at most 5 s)
+done
+if pgrep -f -- "$dir" >/dev/null; then fail "still running 5 s after the demo: $(pgrep -af -- "$dir")"; fi
 echo "demo: ok"

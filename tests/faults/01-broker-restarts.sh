@@ -27,10 +27,10 @@ track "$storm_pid"
 
 mid=0
 for i in $(seq 1 "$RESTARTS"); do
-  sleep 0.5
+  sleep 0.5  # pause: the storm runs half a second between two restarts
   alive "$storm_pid" && mid=$((mid + 1))
   stop_broker
-  sleep 0.2
+  sleep 0.2  # pause: the broker stays down a moment
   restart_broker
 done
 R_REPS=$RESTARTS

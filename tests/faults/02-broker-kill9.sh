@@ -28,13 +28,15 @@ wait_for 10 states_match || fail "retained states wrong before the fault: $(stat
 storm cycles "$CYCLES" --rate 400 --name storm02 2>"$H_DIR/storm.log" &
 storm_pid=$!
 track "$storm_pid"
-sleep 2
+# The kill comes once the storm's events flow through to vm-sub (800 of its
+# 2000 events: about 2 s of it at 400 a second).
+storm_flowing() { [ "$(json_event_seqs "$H_DIR/sub.out" | wc -l)" -ge 800 ]; }
+wait_for 20 storm_flowing || fail "vm-sub got $(json_event_seqs "$H_DIR/sub.out" | wc -l) storm events, not 800, within 20 s"
 alive "$storm_pid" || fail "storm ended before the fault (too fast?)"
 kill9_broker
-sleep 1
+sleep 1  # pause: the broker stays dead for a second
 restart_broker
 wait "$storm_pid" || fail "vm-storm failed: $(tail -n 1 "$H_DIR/storm.log")"
-sleep 0.5
 wait_for 30 eval '[ $(libvirt_lifecycle_count storm02) -ge $((2 * CYCLES)) ]' || true
 sent=$(libvirt_lifecycle_count storm02)
 R_SENT=$sent

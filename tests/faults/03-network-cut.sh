@@ -30,7 +30,7 @@ while [ $(( $(now_ms) - t0 )) -lt $((CUT * 1000)) ]; do
   if [ -z "$detected" ] && ! still_on_port "$PUB_PID" "$port"; then
     detected=$(( $(now_ms) - t0 ))
   fi
-  sleep 0.1
+  sleep 0.1  # poll: vm-pub's connection, until CUT seconds are over
 done
 alive "$PUB_PID" || fail "vm-pub exited during the cut"
 thaw_broker

@@ -22,8 +22,8 @@ msub_start all -c -i faults-04 -t "$PREFIX/#"
 pub_start pub --queue-limit "$LIMIT"
 wait_online
 stop_broker
-wait_for 10 grep -qi . "$H_DIR/pub.log" || true
-sleep 1
+# The storm starts once vm-pub knows the broker is gone (it says "broker ...: ... (retrying)").
+wait_for 10 grep -q 'broker .*(retrying)' "$H_DIR/pub.log" || fail "vm-pub did not notice the broker stop: $(tail -n 3 "$H_DIR/pub.log")"
 
 rss0=$(rss_kb "$PUB_PID")
 storm cycles "$CYCLES" --name storm04 2>"$H_DIR/storm.log" &
@@ -33,13 +33,13 @@ peak=$rss0
 while alive "$storm_pid"; do
   r=$(rss_kb "$PUB_PID" || echo 0)
   [ "${r:-0}" -le "$peak" ] || peak=$r
-  sleep 0.2
+  sleep 0.2  # poll: samples vm-pub's RSS until the storm (a bounded run) ends
 done
 wait "$storm_pid" || fail "vm-storm failed: $(tail -n 1 "$H_DIR/storm.log")"
 wait_for 30 eval '[ $(libvirt_lifecycle_count storm04) -ge $((2 * CYCLES)) ]' || true
 sent=$(libvirt_lifecycle_count storm04)
 R_SENT=$sent
-sleep 2   # vm-pub takes the last events off its libvirt connection
+sleep 2  # pause: vm-pub takes the last events off its libvirt connection (no signal says when it has)
 r=$(rss_kb "$PUB_PID"); [ "$r" -le "$peak" ] || peak=$r
 alive "$PUB_PID" || fail "vm-pub exited while the broker was down"
 growth=$(( (peak - rss0) / 1024 ))
@@ -60,7 +60,7 @@ note "status message says dropped=$dropped"
 
 newest_arrived() { event_seqs "$H_DIR/all.sub" | awk -v n="$sent" '$2 == n {f = 1} END {exit !f}'; }
 wait_for 60 newest_arrived || fail "the newest event (seq $sent) never arrived"
-sleep 1
+sleep 1  # pause: a late duplicate or out-of-order message would show up here
 count_figures "$sent" < <(event_seqs "$H_DIR/all.sub")
 R_DELIVERED=$F_UNIQUE
 R_DUP=$((F_TOTAL - F_UNIQUE))

@@ -31,7 +31,7 @@ unshare -m --propagation private sh -c \
 PUB_PID=$!
 track "$PUB_PID"
 
-sleep "$PHASE"
+sleep "$PHASE"  # pause: the phase in which the broker name does not resolve
 alive "$PUB_PID" || fail "vm-pub exited while the broker name did not resolve: $(tail -n 2 "$H_DIR/pub.log" | tr '\n' ' ')"
 tries_dns=$(grep -c . "$H_DIR/pub.log" || true)
 [ "$tries_dns" -gt 0 ] || fail "vm-pub said nothing while the broker name did not resolve"
@@ -39,7 +39,7 @@ note "$tries_dns log lines while unresolvable, e.g. '$(head -n 1 "$H_DIR/pub.log
 
 # In place (same inode), so the bind mount sees it.
 printf '127.0.0.1 localhost\n127.0.0.1 %s\n' "$NAME" >"$H_DIR/hosts"
-sleep "$PHASE"
+sleep "$PHASE"  # pause: the phase in which the name resolves but nothing listens
 alive "$PUB_PID" || fail "vm-pub exited while the broker was down: $(tail -n 2 "$H_DIR/pub.log" | tr '\n' ' ')"
 
 t0=$(now_ms)

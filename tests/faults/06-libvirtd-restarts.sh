@@ -27,7 +27,7 @@ for i in $(seq 1 "$RESTARTS"); do
   storm cycles 100000 --rate 500 --name storm06 2>"$H_DIR/storm-$i.log" &
   storm_pid=$!
   track "$storm_pid"
-  sleep 1
+  sleep 1  # pause: the storm runs for a second before the kill
   kill9_libvirtd
   wait "$storm_pid" 2>/dev/null || true   # it loses its libvirtd too
   restart_libvirtd

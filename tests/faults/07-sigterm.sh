@@ -43,7 +43,9 @@ wait_online
 storm cycles 100000 --rate 1000 --name storm07 2>"$H_DIR/storm.log" &
 storm_pid=$!
 track "$storm_pid"
-sleep 2
+# SIGTERM once vm-pub is in the thick of the storm: 2000 of its events taken (about 2 s).
+storm_taken() { [ "$(taken_events "$H_DIR/pub1.log" storm07)" -ge 2000 ]; }
+wait_for 20 storm_taken || fail "vm-pub took $(taken_events "$H_DIR/pub1.log" storm07) storm events, not 2000, within 20 s"
 t0=$(now_ms)
 kill -TERM "$PUB_PID"
 wait_exit "$PUB_PID" $((DRAIN + 5)) || fail "vm-pub still running $((DRAIN + 5)) s after SIGTERM"
@@ -53,7 +55,10 @@ kill "$storm_pid" 2>/dev/null || true
 [ "$rc" -eq 0 ] || fail "vm-pub exited $rc after SIGTERM"
 summary "$H_DIR/pub1.log"
 wait_for 10 status_is offline || fail "no retained offline status after SIGTERM"
-sleep 0.5
+# vm-pub's "offline" is its last message: once the subscriber has it, it has
+# every message vm-pub got acknowledged.
+h1_offline_seen() { grep "^$PREFIX/h1/status" "$H_DIR/all.sub" | grep -q '"offline"'; }
+wait_for 10 h1_offline_seen || fail "the subscriber never got h1's offline status"
 taken=$(taken_events "$H_DIR/pub1.log")
 count_figures "$taken" < <(event_seqs "$H_DIR/all.sub" h1)
 msgs=$(msgs_from h1)

@@ -31,7 +31,7 @@ kill -STOP "$control"
 
 freeze_broker
 storm cycles 200 --rate 100 --name storm08 2>"$H_DIR/storm.log" || { thaw_broker; fail "vm-storm failed"; }
-sleep $((FREEZE - 4))
+sleep $((FREEZE - 4))  # pause: the broker stays frozen (FREEZE s in all, with the storm above)
 now=$(libvirt_client_of "$PUB_PID")
 control_now=$(libvirt_client_of "$control")
 thaw_broker

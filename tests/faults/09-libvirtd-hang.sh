@@ -55,7 +55,7 @@ grep '"h2"' "$H_DIR/status.sub" | tail -n 1 | grep -q '"offline"' || fail "h2 di
 note "SIGTERM during the freeze: exit 0 after $stop_took ms (--drain-timeout $DRAIN)"
 
 left=$(( FREEZE * 1000 - ($(now_ms) - t0) ))
-[ "$left" -le 0 ] || sleep "$(awk -v m="$left" 'BEGIN {printf "%.3f", m / 1000}')"
+[ "$left" -le 0 ] || sleep "$(awk -v m="$left" 'BEGIN {printf "%.3f", m / 1000}')"  # pause: the rest of the FREEZE s libvirtd hangs
 alive "$PUB1" || fail "vm-pub exited during the freeze: $(tail -n 3 "$H_DIR/pub1.log")"
 kill -CONT "$LIBVIRTD_PID"
 

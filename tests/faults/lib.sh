@@ -118,7 +118,7 @@ msub_start() {
 
 sub_saw_marker() {
   mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t "faults/ready/$1" -m ready 2>/dev/null || return 1
-  sleep 0.1
+  sleep 0.1  # poll: one try of msub_start's wait_for (the marker's way back)
   grep -q "^faults/ready/$1" "$H_DIR/$1.sub"
 }
 
@@ -288,7 +288,7 @@ vmsub_wait_ready() {
     VMSUB_READY_SEQ=$((VMSUB_READY_SEQ + 1))
     mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -q 1 -t "$PREFIX/faults-ready/ready/event/lifecycle" \
       -m "$(fake_event faults-ready ready "$VMSUB_READY_SEQ" "ready-$$")" 2>/dev/null || true
-    sleep 0.2
+    sleep 0.2  # poll: one of at most 100 tries (20 s)
     grep -q 'faults-ready' "$out" 2>/dev/null && return 0
     alive "$pid" || fail "vm-sub $1 exited at start: $(tail -n 3 "$H_DIR/$1.log" 2>/dev/null | tr '\n' ' ')"
   done

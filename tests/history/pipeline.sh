@@ -16,7 +16,7 @@ wait_for 10 journal_has hv-p2 6 || fail "journal hv-p2: $(journal hv-p2)"
 # Both hosts, merged in time order.
 "$VM_SUB" -b "$BROKER_URL" --since 10m --until 0s -o json >"$H_DIR/all.json" 2>"$H_DIR/all.err" || fail "$(cat "$H_DIR/all.err")"
 [ "$(wc -l <"$H_DIR/all.json")" -eq 12 ] || fail "two hosts: $(cat "$H_DIR/all.json")"
-jq -s -e '[.[].time] == ([.[].time] | sort)' "$H_DIR/all.json" >/dev/null || fail "not in time order"
+jq_e -s '[.[].time] == ([.[].time] | sort)' <"$H_DIR/all.json" || fail "not in time order"
 [ "$(grep -c 'history starts at' "$H_DIR/all.err")" -eq 2 ] || fail "notices: $(cat "$H_DIR/all.err")"
 grep -q '^vm-sub: hv-p1: history starts at 20' "$H_DIR/all.err" || fail "notice: $(cat "$H_DIR/all.err")"
 
@@ -38,11 +38,12 @@ rc=0
 [ "$rc" -eq 124 ] || fail "-W: exit $rc"
 [ "$(wc -l <"$H_DIR/w.json")" -eq 6 ] || fail "-W: $(cat "$H_DIR/w.json")"
 # --until in the future: history, then live events until then, exit 0.
+# (-v: vm-sub says "subscribed" once the live events reach it.)
 until=$(date -u -d '+4 seconds' +%Y-%m-%dT%H:%M:%SZ)
-"$VM_SUB" -b "$BROKER_URL" --since 10m --until "$until" --host hv-p1 -o json >"$H_DIR/u.json" 2>"$H_DIR/u.err" &
+"$VM_SUB" -b "$BROKER_URL" --since 10m --until "$until" --host hv-p1 -o json -v >"$H_DIR/u.json" 2>"$H_DIR/u.err" &
 U=$!
 track "$U"
-sleep 1.5
+wait_for 3 grep -q 'subscribed' "$H_DIR/u.err" || fail "--until in the future: vm-sub did not subscribe: $(cat "$H_DIR/u.err")"
 vm_cycles y 1                         # seq 7, 8: live, before --until
 wait_for 20 exited "$U" || fail "--until in the future: still running"
 rc=0; wait "$U" || rc=$?

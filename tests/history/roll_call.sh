@@ -22,7 +22,7 @@ request() {  # request REPLY-ID [SINCE]
 # One request: status, inventory and (asked since) journal, none retained.
 stdbuf -oL mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -v -t "$PREFIX/reply/one/#" -F '%r %t %p' >"$H_DIR/one.out" &
 track $!
-sleep 0.3
+wait_for 10 subscribed "$PREFIX/reply/one/#" || fail "mosquitto_sub did not subscribe to reply/one"
 mpub -q 1 -t "$PREFIX/roll-call" -m "$(request one 2000-01-01T00:00:00Z)"
 wait_for 10 grep -q "reply/one/$H/journal" "$H_DIR/one.out" || fail "no journal answer: $(cut -c1-120 "$H_DIR/one.out")"
 grep -q "^0 $PREFIX/reply/one/$H/status {" "$H_DIR/one.out" || fail "status answer: $(cut -c1-120 "$H_DIR/one.out")"
@@ -30,25 +30,32 @@ grep -q "^0 $PREFIX/reply/one/$H/inventory {" "$H_DIR/one.out" || fail "inventor
 grep "reply/one/$H/journal" "$H_DIR/one.out" | cut -d' ' -f3- | jq_e '.events | length == 4' >/dev/null \
   || fail "journal answer: $(grep journal "$H_DIR/one.out" | cut -c1-200)"
 
-# A request for other hosts only: no answer from this one.
+# A request for other hosts only: no answer from this one. The request for
+# this host sent right after it is answered, so both have been read.
 stdbuf -oL mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -v -t "$PREFIX/reply/other/#" >"$H_DIR/other.out" &
 track $!
-sleep 1.2
+stdbuf -oL mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -v -t "$PREFIX/reply/mine/#" >"$H_DIR/mine.out" &
+track $!
+wait_for 10 subscribed "$PREFIX/reply/other/#" || fail "mosquitto_sub did not subscribe to reply/other"
+wait_for 10 subscribed "$PREFIX/reply/mine/#" || fail "mosquitto_sub did not subscribe to reply/mine"
 mpub -q 1 -t "$PREFIX/roll-call" -m "$(jq -cn '{schema:"vm-events/1", type:"roll-call", reply:"other", spread_ms:0, hosts:["hv-x*", "db1"]}')"
 mpub -q 1 -t "$PREFIX/roll-call" -m "$(jq -cn '{schema:"vm-events/1", type:"roll-call", reply:"mine", spread_ms:0, hosts:["hv-r*"]}')"
-sleep 2
+wait_for 10 grep -q "reply/mine/$H/inventory" "$H_DIR/mine.out" || fail "no answer to a request for hv-r*: $(cut -c1-100 "$H_DIR/mine.out")"
+sleep 1  # pause: an answer to the other hosts' request would come with this round
 [ ! -s "$H_DIR/other.out" ] || fail "answered a request for other hosts: $(cut -c1-100 "$H_DIR/other.out")"
 
 # 100 requests within a second: at most two answer rounds.
 stdbuf -oL mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -v -t "$PREFIX/reply/many/#" >"$H_DIR/many.out" &
 track $!
-sleep 1.2   # the previous round is more than a second ago
+wait_for 10 subscribed "$PREFIX/reply/many/#" || fail "mosquitto_sub did not subscribe to reply/many"
+sleep 1.2  # pause: the previous round is more than a second ago, so the first request is answered at once
 one_request=$(request many)
 for i in $(seq 1 100); do printf '%s\n' "$one_request"; done >"$H_DIR/requests"
 start=$(date +%s%N)
 mpub -q 1 -t "$PREFIX/roll-call" -l <"$H_DIR/requests"
 sent_ms=$((($(date +%s%N) - start) / 1000000))
-sleep 3
+wait_for 10 grep -q "reply/many/$H/status" "$H_DIR/many.out" || fail "no answer to the 100 requests"
+sleep 3  # pause: time for the second round (rate-limited to one a second) and a third, which must not come
 answers=$(grep -c "reply/many/$H/status" "$H_DIR/many.out" || true)
 log "100 requests sent in $sent_ms ms: $answers answers"
 [ "$sent_ms" -le 1000 ] || fail "the 100 requests took $sent_ms ms to send"

@@ -14,7 +14,7 @@ wait_for 10 journal_has "$H" 10 || fail "journal: $(journal "$H")"
 
 # Events go on while vm-sub starts: some land in the journal only, some are
 # live only, some in both (the seam).
-( for i in $(seq 1 10); do define_vm b$i; vsh start b$i >/dev/null; sleep 0.1; done ) &
+( for i in $(seq 1 10); do define_vm b$i; vsh start b$i >/dev/null; sleep 0.1; done ) &  # pause: spreads the events over vm-sub's start
 MAKER=$!
 "$VM_SUB" -b "$BROKER_URL" --since 10m -o json --host "$H" -C 40 -W 60 >"$H_DIR/out.json" 2>"$H_DIR/sub.err" &
 SUB=$!
@@ -25,7 +25,7 @@ wait_for 60 exited "$SUB" || fail "vm-sub did not reach -C 40: $(wc -l <"$H_DIR/
 rc=0; wait "$SUB" || rc=$?
 [ "$rc" -eq 0 ] || fail "vm-sub exit $rc: $(cat "$H_DIR/sub.err")"
 expect_contiguous "$H_DIR/out.json" 1 40
-jq -e -s '.[0].domain.name == "a1" and .[39].domain.name == "c5"' "$H_DIR/out.json" >/dev/null \
+jq_e -s '.[0].domain.name == "a1" and .[39].domain.name == "c5"' <"$H_DIR/out.json" \
   || fail "order: $(jq -c '[.seq,.domain.name]' "$H_DIR/out.json" | tr '\n' ' ')"
 if grep -qE 'gap|duplicate|out of order' "$H_DIR/sub.err"; then fail "sequence warnings: $(cat "$H_DIR/sub.err")"; fi
 

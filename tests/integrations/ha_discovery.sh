@@ -69,7 +69,7 @@ log "ok: undefine removed db1's configs"
 # HA's birth message: every config again (as new messages, not only retained).
 stdbuf -oL mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -R -t "$HA/#" -F '%t' >"$H_DIR/birth.txt" 2>/dev/null &
 track $!
-sleep 0.5
+wait_for 10 subscribed "$HA/#" || fail "mosquitto_sub did not subscribe to $HA/#"
 mpub -t "$HA/status" -m online
 republished() { [ "$(grep -c '/config$' "$H_DIR/birth.txt")" -ge "$want" ]; }
 wait_for 20 republished || fail "after the birth message: $(grep -c '/config$' "$H_DIR/birth.txt") configs, want $want"

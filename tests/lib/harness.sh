@@ -26,7 +26,14 @@ h_cleanup() {
     kill -CONT "$pid" 2>/dev/null || true
     kill -TERM "$pid" 2>/dev/null || true
   done
-  sleep 0.2
+  # Up to 2 s for them to end on SIGTERM, then SIGKILL for what is left.
+  local i left
+  for i in $(seq 1 40); do
+    left=0
+    for pid in "${H_PIDS[@]}"; do running "$pid" && left=1 && break; done
+    [ "$left" -eq 1 ] || break
+    sleep 0.05  # poll: the tracked processes ending on SIGTERM (at most 2 s)
+  done
   for pid in "${H_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   if [ "$rc" -ne 0 ]; then
@@ -53,20 +60,36 @@ wait_for() {
   local deadline=$((SECONDS + limit))
   until "$@" >/dev/null 2>&1; do
     [ "$SECONDS" -lt "$deadline" ] || return 1
-    sleep 0.05
+    sleep 0.05  # poll: wait_for's deadline is SECONDS
   done
 }
 
-# jq_e [jq options...] FILTER: like `jq -e FILTER`, but false on empty input
-# (jq -e takes no input at all for success, so a check of a retained message
-# that has not arrived yet would pass).
-jq_e() { jq -e -n "${@:1:$#-1}" "input | (${*: -1})"; }
+# jq_e [jq options...] FILTER: reads JSON from stdin (no file argument) and
+# is true only when FILTER, run over every input, gave at least one output
+# and the last output is neither false nor null. Unlike `jq -e FILTER` it is
+# false on empty input (jq 1.6 -e succeeds when there is no output at all,
+# so a check of a retained message that has not arrived yet would pass) and
+# on input that is not JSON. With -s, FILTER gets all inputs as one array.
+jq_e() {
+  jq -n "${@:1:$#-1}" "[inputs | (${*: -1})] | length > 0 and (last | . != null and . != false)" | grep -qx true
+}
 
 # running PID: true while the process exists and is not a zombie; exited: the opposite.
-running() { [ -r "/proc/$1/stat" ] && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat"; }
+running() { [ -r "/proc/$1/stat" ] && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat" 2>/dev/null; }
 exited() { ! running "$1"; }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# subscriptions TOPIC: how many subscriptions to exactly TOPIC the harness's
+# mosquitto has logged so far (its lines "CLIENT-ID QOS TOPIC", log_type
+# subscribe). The broker logs a subscription once it holds it, so a message
+# published after that reaches the subscriber.
+subscriptions() {
+  awk -v t="$1" '$NF == t && $(NF - 1) ~ /^[0-2]$/ {n++} END {print n + 0}' "$H_DIR/mosquitto.log" 2>/dev/null || echo 0
+}
+
+# subscribed TOPIC [N]: at least N (default 1) subscriptions to TOPIC logged.
+subscribed() { [ "$(subscriptions "$1")" -ge "${2:-1}" ]; }
 
 # ---------------------------------------------------------------- mosquitto
 BROKER_PORT=""
@@ -87,6 +110,7 @@ log_type error
 log_type warning
 log_type notice
 log_type information
+log_type subscribe
 ${BROKER_EXTRA_CONF:-}
 CONF
 }

@@ -121,7 +121,7 @@ q_wait_ready() {
   until q_qemu_ready; do
     q_ns_alive || fail "libvirtd's namespace died at start: $(tail -n 5 "$H_DIR/libvirtd.log" | tr '\n' ' ')"
     [ "$SECONDS" -lt "$deadline" ] || fail "the QEMU driver was not ready within $1 s"
-    sleep 0.2
+    sleep 0.2  # poll: until the QEMU driver is ready (deadline $1 s)
   done
 }
 
@@ -501,11 +501,11 @@ check_event() {
   ev=$(last_event "$1" "$2")
   [ -n "$ev" ] || fail "$1: no event [$2] in vm-sub's output"
   uuid=$(qvsh domuuid "$1")
-  jq -e --arg h "$PUB_HOST" --arg uri "$LIBVIRT_URI" --arg uuid "$uuid" --arg n "$1" '
+  jq_e --arg h "$PUB_HOST" --arg uri "$LIBVIRT_URI" --arg uuid "$uuid" --arg n "$1" '
     .schema == "vm-events/1" and .host == $h and .uri == $uri
     and .domain.name == $n and .domain.uuid == $uuid
     and (.boot | test("^[0-9a-f]{32}$")) and (.time | test("^[0-9-]{10}T[0-9:.]{12}Z$"))
-    and (.seq | type) == "number" and ('"$3"')' <<<"$ev" >/dev/null ||
+    and (.seq | type) == "number" and ('"$3"')' <<<"$ev" ||
     fail "$1: event [$2] wrong: $ev (wanted $3)"
 }
 
@@ -524,9 +524,9 @@ check_lifecycle() {
 # with seq 1, 2, 3, ... (nothing lost, doubled or reordered), and vm-sub
 # warned of no gap.
 check_seqs() {
-  jq -s -e --arg h "$PUB_HOST" 'map(select(.host == $h)) as $e
+  jq_e -s --arg h "$PUB_HOST" 'map(select(.host == $h)) as $e
     | ($e | length) > 0 and ($e | map(.boot) | unique | length) == 1
-    and ($e | map(.seq)) == [range(1; ($e | length) + 1)]' "$SUB_OUT" >/dev/null ||
+    and ($e | map(.seq)) == [range(1; ($e | length) + 1)]' <"$SUB_OUT" ||
     fail "seqs not 1..N of one boot: $(jq -c '[.boot[0:6], .seq]' "$SUB_OUT" | paste -sd' ')"
   if grep -Eqi 'gap|duplicate|out of order' "$H_DIR/vm-sub.log"; then
     fail "vm-sub warned: $(grep -Ei 'gap|duplicate|out of order' "$H_DIR/vm-sub.log")"

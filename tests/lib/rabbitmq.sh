@@ -156,7 +156,7 @@ rmq_await_port() {
     [ "$rc" -eq 0 ] && return 0
     [ "$rc" -eq 2 ] && fail "RabbitMQ node $n exited before $what was up (see rabbit$n.log)"
     [ "$SECONDS" -lt "$deadline" ] || fail "RabbitMQ node $n: no $what (port $port) after 180 s"
-    sleep 0.05
+    sleep 0.05  # poll: until the port opens (180 s deadline)
   done
 }
 running_pid() { [ -r "/proc/$1/stat" ] && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat"; }

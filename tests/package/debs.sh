@@ -10,10 +10,11 @@
 # - the packaged unit runs vm-pub unprivileged (DynamicUser=), is skipped
 #   without a configuration, and its `systemd-analyze security` exposure is
 #   below 5.0 and the figure README.md reports;
-# - only with CI=true or VME_TEST_INSTALL=1 (it changes the machine):
-#   `apt-get install ./*.deb`, vm-pub --version, man -w vm-sub,
-#   systemd-analyze verify of the installed unit, the unit left disabled,
-#   and `apt-get purge` leaves none of the packages' files.
+# - as root (it changes the machine): `apt-get install ./*.deb`,
+#   vm-pub --version, man -w vm-sub, systemd-analyze verify of the installed
+#   unit, the unit left disabled, and `apt-get purge` leaves none of the
+#   packages' files. Not as root the test ends there with exit 77, which
+#   meson reports as SKIP: the install step did not run, so it did not pass.
 set -euo pipefail
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vme-debs.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -123,11 +124,10 @@ grep -qF "exposure level $exposure" "$SOURCE_ROOT/README.md" \
 log "exposure level $exposure"
 
 # ------------------------------------------------------------ install
-if [ "${CI:-}" != true ] && [ "${VME_TEST_INSTALL:-}" != 1 ]; then
-  log "ok (install step skipped: set CI=true or VME_TEST_INSTALL=1 to install on this machine)"
-  exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  log "SKIP: installing the .debs needs root (running as uid $(id -u)); the checks above passed"
+  exit 77
 fi
-[ "$(id -u)" -eq 0 ] || fail "the install step needs root"
 for p in vm-pub vm-sub; do
   if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'installed'; then
     fail "$p is already installed on this machine; not touching it"

@@ -21,7 +21,7 @@ STORM=$!
 # Restart once some events went through, while the burst is still running.
 wait_events 30 "$EV" 200 '.domain.name == "storm1"' || fail "burst did not start"
 stop_broker
-sleep 1
+sleep 1  # pause: the broker stays down for a second in the middle of the burst
 restart_broker
 wait "$STORM" || fail "virsh burst failed"
 

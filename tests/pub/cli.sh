@@ -43,7 +43,7 @@ three() { [ "$(wc -l <"$H_DIR/stdout.jsonl")" -ge 3 ]; }
 wait_for 10 three || fail "--stdout: fewer than 3 lines"
 kill -TERM $SP
 wait $SP || fail "--stdout: exit status $? after SIGTERM"
-jq -e -c . "$H_DIR/stdout.jsonl" >/dev/null || fail "--stdout: a line is not JSON"
+jq_e -s 'length >= 3 and all(.[]; type == "object")' <"$H_DIR/stdout.jsonl" || fail "--stdout: a line is not a JSON object"
 [ "$(jq -r 'select(.domain.name == "so1") | .event' "$H_DIR/stdout.jsonl" | tr '\n' ' ')" = "defined started stopped " ] \
   || fail "--stdout: wrong events: $(cat "$H_DIR/stdout.jsonl")"
 [ "$(jq -r .schema "$H_DIR/stdout.jsonl" | sort -u)" = vm-events/1 ] || fail "--stdout: schema"
@@ -71,7 +71,7 @@ grep -q secret-pw-123 "$H_DIR/vm-pub.log" && fail "password in the log"
 mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -u vmuser -P secret-pw-123 -t classic/events -F '%x' -C 1 -W 15 \
   >"$H_DIR/classic.hex" &
 CS=$!
-sleep 0.5  # mosquitto_sub gives no readiness signal; the event below is retried
+wait_for 10 subscribed classic/events || fail "mosquitto_sub did not subscribe to classic/events"
 got_line() { [ -s "$H_DIR/classic.hex" ]; }
 for i in 1 2 3 4 5 6 7 8 9 10; do
   vsh destroy test >/dev/null 2>&1 || vsh start test >/dev/null

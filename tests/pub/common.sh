@@ -18,7 +18,7 @@ start_event_sub() {
   until grep -q '"topic":"'"$PREFIX"'/probe"' "$file" 2>/dev/null; do
     [ "$SECONDS" -lt "$deadline" ] || fail "subscriber did not start"
     mpub -t "$PREFIX/probe" -m '{"probe":1}'
-    sleep 0.1
+    sleep 0.1  # poll: until the probe comes back (10 s deadline)
   done
 }
 
@@ -49,7 +49,7 @@ wait_events() {
   local deadline=$((SECONDS + limit))
   until [ "$(event_count "$file" "$filter")" -ge "$n" ]; do
     [ "$SECONDS" -lt "$deadline" ] || return 1
-    sleep 0.1
+    sleep 0.1  # poll: until N events match (deadline SECONDS)
   done
 }
 
@@ -66,7 +66,7 @@ state_topic_of() { printf '%s/%s/%s/state' "$PREFIX" "$PUB_HOST" "$1"; }
 stop_pub() {
   kill -TERM "$PUB_PID"
   local i rc
-  for i in $(seq 1 150); do kill -0 "$PUB_PID" 2>/dev/null || break; sleep 0.1; done
+  for i in $(seq 1 150); do kill -0 "$PUB_PID" 2>/dev/null || break; sleep 0.1; done  # poll: vm-pub's exit, at most 15 s
   kill -0 "$PUB_PID" 2>/dev/null && fail "vm-pub did not exit within 15 s of SIGTERM"
   rc=0; wait "$PUB_PID" || rc=$?
   [ "$rc" = 0 ] || fail "vm-pub exited with $rc after SIGTERM"

@@ -27,7 +27,7 @@ boot2=$(retained "$PREFIX/$PUB_HOST/status" | jq -r .boot)
 vsh destroy test >/dev/null
 stop_pub
 st=$(retained "$PREFIX/$PUB_HOST/status")
-jq -e --arg b "$boot2" '.status == "offline" and .boot == $b and (.time | length) > 0' <<<"$st" >/dev/null \
+jq_e --arg b "$boot2" '.status == "offline" and .boot == $b and (.time | length) > 0' <<<"$st" \
   || fail "no offline status from vm-pub itself: $st"
 # A clean disconnect: the broker did not publish the will for this run.
 grep -q "disconnected" "$H_DIR/mosquitto.log" || fail "no clean disconnect in the broker log"

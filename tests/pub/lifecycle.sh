@@ -25,9 +25,9 @@ step() {
   last=$(events "$EV" | jq -c 'select(.domain.name == "lc1")' | tail -n 1)
   [ "$(jq -r .event <<<"$last")" = "$event" ] || fail "after '$1': event $(jq -r .event <<<"$last"), want $event"
   [ "$(jq -r .detail <<<"$last")" = "$detail" ] || fail "after '$1': detail $(jq -r .detail <<<"$last"), want $detail"
-  jq -e '.schema == "vm-events/1" and .kind == "lifecycle" and .host == "'"$PUB_HOST"'"
+  jq_e '.schema == "vm-events/1" and .kind == "lifecycle" and .host == "'"$PUB_HOST"'"
          and (.uuid // .domain.uuid | length) == 36 and (.text | length) > 0
-         and (.boot | test("^[0-9a-f]{32}$")) and (.time | endswith("Z"))' <<<"$last" >/dev/null \
+         and (.boot | test("^[0-9a-f]{32}$")) and (.time | endswith("Z"))' <<<"$last" \
     || fail "bad payload: $last"
   state_is() { [ "$(state_of)" = "$want" ]; }
   wait_for 10 state_is || fail "after '$1': retained state '$(state_of)', want $want"

@@ -38,7 +38,7 @@ wait_for 30 list_has_running || fail "vm-sub --list: $("$VM_SUB" -b "$BROKER_URL
 # And so does the inventory (at most a second behind).
 inventory_has_running() {
   retained "$PREFIX/$PUB_HOST/inventory" |
-    jq -e --arg n "$G" --argjson id "$(qvsh domid "$G")" \
+    jq_e --arg n "$G" --argjson id "$(qvsh domid "$G")" \
       '.type == "inventory" and any(.domains[]; .name == $n and .state == "running" and .id == $id)'
 }
 wait_for 30 inventory_has_running || fail "inventory: $(retained "$PREFIX/$PUB_HOST/inventory")"
@@ -79,8 +79,8 @@ expect_events "$G" "lifecycle undefined removed"
 check_event_gone() {
   local ev
   ev=$(last_event "$G" "lifecycle undefined removed")
-  jq -e '.kind == "lifecycle" and .event_code == 1 and .detail_code == 0 and .text == "Undefined Removed"
-         and .domain.id == null and (.domain.uuid | length) == 36' <<<"$ev" >/dev/null ||
+  jq_e '.kind == "lifecycle" and .event_code == 1 and .detail_code == 0 and .text == "Undefined Removed"
+         and .domain.id == null and (.domain.uuid | length) == 36' <<<"$ev" ||
     fail "undefined event wrong: $ev"
 }
 check_event_gone

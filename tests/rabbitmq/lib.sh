@@ -137,6 +137,6 @@ msub_start() {
 }
 msub_marker() {
   mosquitto_pub -h 127.0.0.1 -p "$2" -t "ready/$1" -m ready 2>/dev/null || return 1
-  sleep 0.1
+  sleep 0.1  # poll: one try of the wait_for above (the marker's way back)
   grep -q "^ready/$1 " "$H_DIR/$1.sub"
 }

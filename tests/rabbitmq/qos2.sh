@@ -28,7 +28,7 @@ mosquitto_case() {
     >"$H_DIR/$name.sub" 2>"$H_DIR/$name.sub.log" &
   track $!
   marker_seen() {
-    mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t "ready/$name" -m x && sleep 0.1 && grep -q " ready/$name\$" "$H_DIR/$name.sub"
+    mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -t "ready/$name" -m x && sleep 0.1 && grep -q " ready/$name\$" "$H_DIR/$name.sub"  # poll: one try of the wait_for below
   }
   wait_for 15 marker_seen || fail "$name: mosquitto_sub did not subscribe"
   rpub_start "$name" "$BROKER_URL" "$host" -q 2

@@ -12,7 +12,13 @@ start_libvirtd
 rpub_start pub "$RMQ_URL1" hrc
 for vm in rc1 rc2; do define_vm "$vm"; vsh start "$vm" >/dev/null; done
 wait_for 10 grep -q 'event 4 rc2' "$H_DIR/pub.log" || fail "vm-pub did not see the events: $(cat "$H_DIR/pub.log")"
-sleep 1.5   # the journal is published at most once a second
+# The journal is published at most once a second: wait until node 1 holds
+# the one with all four events.
+journal_full() {
+  [ "$(mosquitto_sub -h 127.0.0.1 -p "$RMQ_MQTT_PORT1" -t libvirt/hrc/journal -C 1 -W 1 2>/dev/null |
+       jq '.events | length' 2>/dev/null)" -ge 4 ] 2>/dev/null
+}
+wait_for 10 journal_full || fail "node 1 holds no journal with the 4 events"
 
 "$VM_SUB" -b "$RMQ_URL2" --list --list-wait 500 >"$H_DIR/list.out" 2>"$H_DIR/list.err" || fail "--list: $(cat "$H_DIR/list.err")"
 grep -qE '^hrc +rc1 +running' "$H_DIR/list.out" || fail "--list on node 2: $(cat "$H_DIR/list.out") $(cat "$H_DIR/list.err")"

@@ -40,14 +40,15 @@ R_SENT=${#accepted[@]}
 [ "${#refused[@]}" -eq 0 ] || note "refused by libvirt itself: ${refused[*]}"
 [ "${#accepted[@]}" -ge 7 ] || fail "libvirt accepted only ${#accepted[@]} names"
 
+# got_all EVENT: every accepted VM's EVENT arrived with its exact name.
 got_all() {
   local n
   for n in "${accepted[@]}"; do
     awk -F'\t' '$1 ~ /\/event\/lifecycle$/ {print $2}' "$H_DIR/all.sub" |
-      jq -s -e --arg n "$n" 'any(.[]; .domain.name == $n and .event == "started")' >/dev/null 2>&1 || return 1
+      jq_e -s --arg n "$n" --arg e "$1" 'any(.[]; .domain.name == $n and .event == $e)' 2>/dev/null || return 1
   done
 }
-wait_for 20 got_all || fail "not every hostile-named VM's started event arrived with its exact name"
+wait_for 20 got_all started || fail "not every hostile-named VM's started event arrived with its exact name"
 
 # Every topic has exactly the levels of its shape and no wildcard; the VM
 # segment decodes back to the payload's name.
@@ -73,9 +74,12 @@ R_DELIVERED=${#accepted[@]}
 grep -Eqi 'fail|error' "$H_DIR/pub.log" && fail "vm-pub logged a failure: $(grep -Ei 'fail|error' "$H_DIR/pub.log" | head -n 1)"
 
 for n in "${accepted[@]}"; do vsh destroy -- "$n" >/dev/null; done
-sleep 2
+# The terminal's vm-sub shows each of those stopped events too.
+wait_for 20 got_all stopped || fail "not every hostile-named VM's stopped event arrived"
+tty_stopped() { [ "$(grep -c 'Stopped Destroyed' "$H_DIR/tty.out")" -ge "${#accepted[@]}" ]; }
+wait_for 10 tty_stopped || fail "vm-sub in the terminal showed $(grep -c 'Stopped Destroyed' "$H_DIR/tty.out") of ${#accepted[@]} stopped events"
 kill "$tty_pid" 2>/dev/null || true
-sleep 0.3
+wait_for 10 exited "$tty_pid" || fail "vm-sub's terminal (script) did not end on SIGTERM"
 [ -s "$H_DIR/tty.out" ] || fail "vm-sub printed nothing in the terminal"
 nbad=$(bad_bytes "$H_DIR/tty.out")
 [ "$nbad" -eq 0 ] || fail "vm-sub wrote $nbad raw control/bidi characters to the terminal"

@@ -80,7 +80,8 @@ alive "$json_pid" || fail "vm-sub -o json exited"
 alive "$tty_pid" || fail "vm-sub in the terminal exited"
 kill "$tty_pid" 2>/dev/null || true
 kill "$json_pid" 2>/dev/null || true
-sleep 0.3
+wait_for 10 exited "$tty_pid" || fail "vm-sub's terminal (script) did not end on SIGTERM"
+wait_for 10 exited "$json_pid" || fail "vm-sub -o json did not end on SIGTERM"
 
 # Human mode, in a terminal.
 nbad=$(bad_bytes "$H_DIR/tty.out")
@@ -94,13 +95,13 @@ grep -qF '\u202e' "$H_DIR/tty.out" || fail "human mode: the bidi override is not
 n=0
 while IFS= read -r line; do
   n=$((n + 1))
-  jq -e 'type == "object"' <<<"$line" >/dev/null 2>&1 || fail "json mode: line $n is not a JSON object: ${line:0:80}"
+  jq_e 'type == "object"' <<<"$line" 2>/dev/null || fail "json mode: line $n is not a JSON object: ${line:0:80}"
 done <"$H_DIR/json.out"
 got=0
 while IFS= read -r want; do
-  jq -s -e --argjson w "$want" \
+  jq_e -s --argjson w "$want" \
     'any(.[]; .host == $w.host and .seq == $w.seq and .domain.name == $w.domain.name and .text == $w.text)' \
-    "$H_DIR/json.out" >/dev/null 2>&1 || fail "json mode: valid event $(jq .seq <<<"$want") missing or altered"
+    <"$H_DIR/json.out" 2>/dev/null || fail "json mode: valid event $(jq .seq <<<"$want") missing or altered"
   got=$((got + 1))
 done <"$H_DIR/valid.jsonl"
 R_DELIVERED=$got

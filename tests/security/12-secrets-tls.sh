@@ -66,7 +66,7 @@ msub_start all -t "$PREFIX/#"
 published_by() { grep -q "^$PREFIX/$1/" "$H_DIR/all.sub"; }
 connected_as() { grep -q "New client connected.* as $1 " "$H_DIR/mosquitto.log"; }
 online_as() { status_for "$1" online; }
-status_for() { grep "^$PREFIX/$1/status" "$H_DIR/all.sub" | cut -f2- | jq -s -e --arg s "$2" 'any(.[]; .status == $s)' >/dev/null 2>&1; }
+status_for() { grep "^$PREFIX/$1/status" "$H_DIR/all.sub" | cut -f2- | jq_e -s --arg s "$2" 'any(.[]; .status == $s)' 2>/dev/null; }
 
 # run_pub NAME [options]: vm-pub as host NAME, client id NAME.
 run_pub() {
@@ -76,7 +76,7 @@ run_pub() {
 
 # refused NAME WHAT: vm-pub NAME must have sent nothing after $WAIT s.
 refused() {
-  sleep "$WAIT"
+  sleep "$WAIT"  # pause: the time a refused client is given to misbehave
   published_by "$1" && fail "$2: vm-pub published on the broker anyway"
   connected_as "$1" && fail "$2: the broker accepted a connection from vm-pub"
   local why
@@ -114,8 +114,9 @@ wait_for 20 online_as sec-pwenv || fail "password in VM_EVENTS_PASSWORD: vm-pub 
 no_password_in "vm-pub with VM_EVENTS_PASSWORD cmdline" "/proc/$env_pid/cmdline"
 checks=$((checks + 1))
 
-vmsub_start vmsub -b "mqtt://alice@127.0.0.1:$BROKER_PORT" --password-file "$H_DIR/pw" -o json
-sleep 2
+vmsub_start vmsub -b "mqtt://alice@127.0.0.1:$BROKER_PORT" --password-file "$H_DIR/pw" -o json -v
+# -v: vm-sub says "subscribed" once the broker took its password and subscription.
+wait_for 10 grep -q 'subscribed' "$H_DIR/vmsub.log" || fail "vm-sub with a password file did not subscribe: $(tail -n 1 "$H_DIR/vmsub.log")"
 alive "$VMSUB_PID" || fail "vm-sub with a password file exited: $(tail -n 1 "$H_DIR/vmsub.log")"
 no_password_in "vm-sub --password-file cmdline" "/proc/$VMSUB_PID/cmdline"
 wait_for 10 grep -q 'New client connected.*alice' "$H_DIR/mosquitto.log" || fail "no client authenticated as alice"
@@ -131,8 +132,7 @@ checks=$((checks + 1))
 cp "$H_DIR/pw" "$H_DIR/pw-open"
 chmod 644 "$H_DIR/pw-open"
 run_pub sec-pwopen -b "mqtt://alice@127.0.0.1:$BROKER_PORT" --password-file "$H_DIR/pw-open"
-sleep 2
-grep -qi 'warn' "$H_DIR/sec-pwopen.log" || fail "a password file readable by others gave no warning"
+wait_for 10 grep -qi 'warn' "$H_DIR/sec-pwopen.log" || fail "a password file readable by others gave no warning"
 note "world-readable password file: '$(sanitize_note "$(grep -i warn "$H_DIR/sec-pwopen.log" | head -n 1)")'"
 kill "$PUB_PID" 2>/dev/null || true
 checks=$((checks + 1))
@@ -149,7 +149,9 @@ grep -q -- '--password-file' "$H_DIR/sec-url.log" || fail "the error for a passw
 checks=$((checks + 1))
 
 kill "$pw_pid" "$env_pid" "$VMSUB_PID" 2>/dev/null || true
-sleep 0.5
+for p in "$pw_pid" "$env_pid" "$VMSUB_PID"; do
+  wait_for 10 exited "$p" || fail "process $p did not end on SIGTERM"
+done
 no_password_in "log lines" "$H_DIR"/*.log "$H_DIR"/*.out "$H_DIR/all.sub"
 checks=$((checks + 1))
 

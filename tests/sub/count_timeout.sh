@@ -65,6 +65,6 @@ wait "$head_pid"
 for seq in 31 32 33; do pub_event hv1 a started "$seq"; done
 wait_for 15 test -s "$H_DIR/epipe.rc" || fail "vm-sub did not exit when its reader went away"
 expect_eq "EPIPE exit" 0 "$(cat "$H_DIR/epipe.rc")"
-jq -e '.seq == 30' "$H_DIR/epipe.out" >/dev/null || fail "head did not get the first event"
+jq_e '.seq == 30' <"$H_DIR/epipe.out" || fail "head did not get the first event"
 if grep -qiE 'sanitizer|runtime error|abort' "$H_DIR/epipe.err"; then fail "EPIPE: $(cat "$H_DIR/epipe.err")"; fi
 log "ok"

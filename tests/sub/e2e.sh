@@ -15,7 +15,7 @@ H=hv-e2e
 PUB_PID=$!; track "$PUB_PID"
 mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -t "libvirt/$H/status" -C 1 -W 20 >"$H_DIR/status.json" \
   || fail "vm-pub published no status"
-jq -e '.status == "online"' "$H_DIR/status.json" >/dev/null || fail "status: $(cat "$H_DIR/status.json")"
+jq_e '.status == "online"' <"$H_DIR/status.json" || fail "status: $(cat "$H_DIR/status.json")"
 
 # list_has PATTERN: --list (squeezed) has a line matching PATTERN.
 list_out() { "$VM_SUB" -b "$BROKER_URL" --list --list-wait 300 --host "$H" | sed -E 's/ +/ /g'; }
@@ -41,14 +41,14 @@ expect_eq "wait-for-stop line" "e2e1 stopped destroyed" "$(cat "$H_DIR/wait.out"
 vsh undefine e2e1 >/dev/null
 wait_for 10 list_lacks e2e1 || fail "--list still shows the undefined VM: $(list_out)"
 jq_lines=$("$VM_SUB" -b "$BROKER_URL" --list --list-wait 300 --host "$H" -o json)
-jq -e -s 'length >= 1 and all(.[]; .host == "'"$H"'" and .type == "state")' <<<"$jq_lines" >/dev/null \
+jq_e -s 'length >= 1 and all(.[]; .host == "'"$H"'" and .type == "state")' <<<"$jq_lines" \
   || fail "--list -o json: $jq_lines"
 
 # json: define, started (the first two e2e1 events), valid and consecutive.
 wait_for 10 test "$(line_count "$H_DIR/json.out")" -ge 2 || fail "json: $(cat "$H_DIR/json.out")"
 sub_wait "$JSON_PID"
 expect_eq "json -C 2 exit" 0 "$RC"
-jq -e -s '.[0].seq + 1 == .[1].seq and all(.[]; .host == "'"$H"'" and .domain.name == "e2e1")' "$H_DIR/json.out" >/dev/null \
+jq_e -s '.[0].seq + 1 == .[1].seq and all(.[]; .host == "'"$H"'" and .domain.name == "e2e1")' <"$H_DIR/json.out" \
   || fail "json events: $(cat "$H_DIR/json.out")"
 
 # human: the lifecycle texts, no gap reported, then host offline when vm-pub stops.

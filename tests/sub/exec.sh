@@ -17,7 +17,7 @@ dir=$1
 mkdir "$dir/lock" 2>/dev/null || echo "overlap at $VM_EVENT_SEQ" >>"$dir/overlap"
 env | grep '^VM_EVENT_' | sort >"$dir/env.$VM_EVENT_SEQ"
 cat >"$dir/stdin.$VM_EVENT_SEQ"
-sleep "0.0$((RANDOM % 5))"
+sleep "0.0$((RANDOM % 5))"  # pause: the hook takes a little while, so two runs at once would overlap
 echo "$VM_EVENT_SEQ" >>"$dir/order"
 rmdir "$dir/lock"
 [ "${2:-}" != "$VM_EVENT_SEQ" ] || exit 3

@@ -92,7 +92,7 @@ grep -q 'names host' "$H_DIR/human.err" || fail "no warning for the host that sp
 # json: every line valid, exactly the valid events.
 expect_eq "json lines" "$TOTAL" "$(line_count "$H_DIR/json.out")"
 while IFS= read -r line; do
-  jq -e . >/dev/null 2>&1 <<<"$line" || fail "invalid JSON line on stdout: $line"
+  jq_e 'type == "object"' 2>/dev/null <<<"$line" || fail "invalid JSON line on stdout: $line"
 done <"$H_DIR/json.out"
 expect_eq "json names" "$(printf '%s\n' $'evil\x1b[2J' osc belcr $'c1\xc2\x9bx' $'bidi\xe2\x80\xaegpj.exe' 'a/b+c#d' final)" \
   "$(jq -r .domain.name "$H_DIR/json.out")"

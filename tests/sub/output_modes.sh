@@ -57,7 +57,7 @@ sub_wait "$SUB_PID"
 expect_eq "json exit status" 0 "$RC"
 expect_eq "json line count" 3 "$(line_count "$H_DIR/json.out")"
 while IFS= read -r line; do
-  jq -e . >/dev/null <<<"$line" || fail "invalid JSON line: $line"
+  jq_e 'type == "object"' <<<"$line" || fail "invalid JSON line: $line"
 done <"$H_DIR/json.out"
 diff <(jq -cS . "$H_DIR/json.in") <(jq -cS . "$H_DIR/json.out") || fail "json output differs from input"
 # Keys in the documented order, compact: byte for byte what jq -c made.
@@ -87,7 +87,7 @@ pub foreign/x 'not an event'
 pub_event hv1 web1 stopped 31 destroyed
 sub_wait "$SUB_PID"
 expect_eq "raw json exit" 0 "$RC"
-jq -e '.seq == 31' "$H_DIR/rawjson.out" >/dev/null || fail "json -t output: $(cat "$H_DIR/rawjson.out")"
+jq_e '.seq == 31' <"$H_DIR/rawjson.out" || fail "json -t output: $(cat "$H_DIR/rawjson.out")"
 grep -q 'foreign/x: not a vm-events/1 event; skipped' "$H_DIR/rawjson.err" || fail "no skip warning: $(cat "$H_DIR/rawjson.err")"
 
 log "ok"

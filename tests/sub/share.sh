@@ -31,7 +31,7 @@ all_seen() { [ "$(line_count "$H_DIR/all.out")" -ge $((2 * CYCLES)) ]; }
 all_handled() { [ "$(handled)" -ge $((2 * CYCLES)) ]; }
 wait_for 30 all_seen || fail "the plain subscriber saw $(line_count "$H_DIR/all.out") of $((2 * CYCLES)) events"
 wait_for 30 all_handled || fail "the workers handled $(handled) of $((2 * CYCLES)) events"
-sleep 0.5   # a duplicate delivered late would show up here
+sleep 0.5  # pause: a duplicate delivered late would show up here
 
 expected=$(jq -r 'select(.domain.name == "shared") | .seq' "$H_DIR/all.out" | sort -n)
 expect_eq "plain subscriber's event count" $((2 * CYCLES)) "$(wc -l <<<"$expected" | tr -d ' ')"

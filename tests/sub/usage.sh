@@ -76,5 +76,5 @@ wait_for 15 grep -q subscribed "$H_DIR/conf2.err" || fail "vm-sub with --config 
 pub_event hv1 web1 stopped 2
 sub_wait "$pid"
 expect_eq "--config exit" 0 "$RC"
-jq -e '.event == "stopped"' "$H_DIR/conf2.out" >/dev/null || fail "--config not used instead of the defaults file: $(cat "$H_DIR/conf2.out")"
+jq_e '.event == "stopped"' <"$H_DIR/conf2.out" || fail "--config not used instead of the defaults file: $(cat "$H_DIR/conf2.out")"
 log "ok"

@@ -111,7 +111,7 @@ wait_for 20 published_by tls-ok || fail "right CA and password: vm-pub published
 define_vm tls-vm
 wait_exit "$ok_sub" 20 || fail "right CA and password: vm-sub got no event from vm-pub"
 [ "$W_RC" -eq 0 ] || fail "right CA and password: vm-sub exited $W_RC"
-jq -e 'select(.domain.name == "tls-vm")' "$H_DIR/ok.out" >/dev/null || fail "vm-sub's event is not tls-vm's: $(head -c 300 "$H_DIR/ok.out")"
+jq_e 'select(.domain.name == "tls-vm")' <"$H_DIR/ok.out" || fail "vm-sub's event is not tls-vm's: $(head -c 300 "$H_DIR/ok.out")"
 kill "$PUB_PID" 2>/dev/null || true
 checks=$((checks + 1))
 
@@ -166,7 +166,7 @@ done
 for name in "${!PUBPID[@]}"; do
   if [ -n "${PORT[$name]:-}" ]; then
     wait_for 40 at_least "$name" 4 || fail "$name: vm-pub did not try twice ($(attempts_on "$name") attempts with vm-sub's 2)"
-    sleep 0.5  # the second failure's line, if any, is written
+    sleep 0.5  # pause: the second failure's line, if any, is written (the cause must be said once)
   fi
   alive "${PUBPID[$name]}" || fail "$name: vm-pub exited: $(tail -n 1 "$H_DIR/pub-$name.log")"
   n=$(grep -Ec -- "${WORDS[$name]}" "$H_DIR/pub-$name.log" || true)
