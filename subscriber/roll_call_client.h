@@ -58,6 +58,7 @@ public:
     RollCallClient(const RollCallClient&) = delete;
     RollCallClient& operator=(const RollCallClient&) = delete;
 
+    /// Where the wait is now.
     Phase phase() const { return phase_; }
 
     /// The filter answers arrive on ("<prefix>/reply/<id>/#"); "" when not asking.
