@@ -206,13 +206,14 @@ Status check_list(const Options& o) {
 }
 
 /// --watch is a screen of states: no option that prints or runs per event.
-Status check_watch(const Options& o) {
+Status check_watch(const Options& o, const RawOptions& raw) {
     if (!o.watch) return Ok{};
     if (o.list) return Error{"--watch and --list exclude each other"};
     if (o.count != 0) return Error{"--watch and -C exclude each other"};
     if (!o.exec.empty()) return Error{"--watch and --exec exclude each other"};
     if (!o.topics.empty()) return Error{"--watch and -t exclude each other"};
     if (!o.share.empty()) return Error{"--watch and --share exclude each other (shared subscriptions get no retained states)"};
+    if (!raw.since.empty()) return Error{"--watch and --since exclude each other"};
     if (o.output != OutputMode::Human) return Error{"--watch draws a screen: -o json, -o template and -F do not apply"};
     if (!o.filter.kinds.empty() || !o.filter.events.empty())
         return Error{"--watch shows states: --kind and --event do not apply"};
@@ -271,7 +272,7 @@ Status validate(Options& o, const RawOptions& raw) {
     if (auto st = check_kinds(o); !st) return st;
     if (auto st = check_session(o); !st) return st;
     if (auto st = check_share(o); !st) return st;
-    if (auto st = check_watch(o); !st) return st;
+    if (auto st = check_watch(o, raw); !st) return st;
     if (auto st = resolve_history(o, raw); !st) return st;
     return check_list(o);
 }

@@ -211,6 +211,7 @@ TEST_CASE("usage errors vm-sub finds after parsing, with their exact messages") 
         {{"vm-sub", "--list", "--exec", "true"}, "--list and --exec exclude each other"},
         {{"vm-sub", "--list", "-t", "x/#"}, "--list and -t exclude each other"},
         {{"vm-sub", "--list", "-F", "{host}"}, "--list prints a table or JSON lines (-o human|json)"},
+        {{"vm-sub", "--watch", "--since", "1h"}, "--watch and --since exclude each other"},
     };
     for (const Case& c : cases) {
         const ParseOutcome outcome = parse(c.args);

@@ -37,6 +37,7 @@ check_refused '-o json' -o json
 check_refused '-F' -F '{host}'
 check_refused '--watch and --list exclude each other' --list
 check_refused '--watch and -t exclude each other' -t 'x/#'
+check_refused '--watch and --since exclude each other' --since 1h
 
 # Ctrl-C, SIGTERM and SIGHUP: the terminal is given back, exit 0.
 start_pane 80 24
