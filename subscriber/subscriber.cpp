@@ -149,6 +149,8 @@ int Subscriber::run() {
     mode_->close();  // the terminal back first, then what stderr had to say
     printer_.out().flush();
     client_->stop();
+    if (auto errors = callback_errors_.total(); errors > 0)
+        diag_.say("callback errors: " + std::to_string(errors) + " messages dropped after an internal error");
     return exit_status_ < 0 ? kExitFailure : exit_status_;
 }
 
@@ -252,9 +254,10 @@ void Subscriber::on_message(std::string_view topic, std::string_view payload, bo
     try {
         if (exit_status_ < 0) mode_->on_message(topic, payload, retained);
     } catch (const std::exception& e) {
-        diag_.warn("on " + shown(topic) + ": internal error: " + shown(e.what()) + "; skipped");
+        // Counted and said (at most once a while per kind), like vm-pub's.
+        callback_errors_.record("mqtt message", "on " + shown(topic) + ": " + e.what());
     } catch (...) {
-        diag_.warn("on " + shown(topic) + ": internal error; skipped");
+        callback_errors_.record("mqtt message", "on " + shown(topic) + ": unknown exception");
     }
 }
 
