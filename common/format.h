@@ -1,4 +1,5 @@
-// Text renderings of messages for vm-sub (pure: each returns a string).
+// Text renderings of messages for vm-sub (pure: each returns a string; the time
+// "now" is a parameter, never read here).
 #pragma once
 
 #include <ctime>
@@ -12,29 +13,6 @@
 #include "result.h"
 
 namespace vme {
-
-/// "2026-11-26T02:21:24.457Z" -> the same instant as local time with
-/// milliseconds, "2026-11-26 03:21:24.457" (local zone from TZ). An
-/// unparsable input is returned sanitized, unchanged otherwise.
-std::string local_time_ms(std::string_view iso_utc);
-
-/// The current time as "YYYY-MM-DDThh:mm:ss.mmmZ" (UTC).
-std::string utc_now_iso();
-
-/// Formats a UTC time point given in milliseconds since the epoch as ISO 8601 "...Z".
-std::string iso_utc_from_ms(long long ms_since_epoch);
-
-/// The inverse of iso_utc_from_ms: milliseconds since the epoch of
-/// "YYYY-MM-DDThh:mm:ss[.f]Z" (1 to 9 fraction digits, cut to milliseconds);
-/// nullopt for anything else, including impossible dates ("02-30").
-std::optional<long long> ms_from_iso_utc(std::string_view iso_utc);
-
-/// A time point in milliseconds since the epoch as local time with
-/// milliseconds, "2026-11-26 03:21:24.457" (local zone from TZ).
-std::string local_time_from_ms(long long ms_since_epoch);
-
-/// The current time as local_time_from_ms() renders it.
-std::string local_now_ms();
 
 /// Compact JSON text made safe for a terminal without changing its value:
 /// every C1 control (U+0080..U+009F) and bidi control (the set sanitize()
@@ -77,17 +55,18 @@ public:
     /// "<local time ms>  <host>  host online  (vm-pub 0.1.0)" or "... host offline".
     /// The version part is left out when empty; ", N dropped" is added inside
     /// the parentheses when the publisher dropped events. An empty time (a
-    /// last will) is shown as the local time now.
-    std::string status_line(const HostStatus& status);
+    /// last will) is shown as `now_ms` (milliseconds since the epoch).
+    std::string status_line(const HostStatus& status, long long now_ms);
     /// "<time>  <host>  libvirt unreachable  (<why>)" or "... libvirt connected":
-    /// the libvirt side of an online host changed.
-    std::string libvirt_line(const HostStatus& status);
+    /// the libvirt side of an online host changed. An empty time is shown
+    /// as `now_ms`.
+    std::string libvirt_line(const HostStatus& status, long long now_ms);
 
     /// One line for a payload that is not vm-events/1 (raw, sanitized):
-    /// "<local now>  <topic>  <payload>". One trailing NUL and then one
-    /// trailing newline are dropped first (the classic sample's text payload
-    /// ends with "\n\0").
-    std::string raw_line(std::string_view topic, std::string_view payload);
+    /// "<local time of now_ms>  <topic>  <payload>". One trailing NUL and
+    /// then one trailing newline are dropped first (the classic sample's
+    /// text payload ends with "\n\0").
+    std::string raw_line(std::string_view topic, std::string_view payload, long long now_ms);
 
 private:
     /// `value` (sanitized) cut to kMaxColumnWidth, then padded with spaces to

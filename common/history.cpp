@@ -4,8 +4,8 @@
 #include <climits>
 
 #include "event_fast_decode.h"
-#include "format.h"
 #include "sanitize.h"
+#include "time.h"
 #include "topic.h"
 
 namespace vme {

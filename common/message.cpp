@@ -12,10 +12,10 @@
 
 #include "event_fast_decode.h"
 #include "event_fields.h"
-#include "format.h"
 #include "json_writer.h"
 #include "strict_json.h"
 #include "sanitize.h"
+#include "time.h"
 #include "topic.h"
 
 namespace vme {

@@ -3,9 +3,9 @@
 #include <poll.h>
 #include <signal.h>
 
-#include "common/format.h"
 #include "common/names.h"
 #include "common/sanitize.h"
+#include "common/time.h"
 #include "common/topic.h"
 #include "config.h"
 #include "publisher/boot_id.h"
@@ -85,7 +85,7 @@ Status Publisher::setup() {
         bool event_topics = opts_.fixed_topic.empty() && !opts_.text_payload;
         if (event_topics && opts_.history > 0) {
             journal_ = std::make_unique<JournalKeeper>(
-                opts_.prefix, opts_.host_name, opts_.history, wall_clock_ms(), loop_,
+                opts_.prefix, opts_.host_name, opts_.history, now_ms(), loop_,
                 [this](Message m) { delivery_->enqueue(std::move(m)); }, [this](const std::string& line) { diag_.say(line); },
                 [this](const std::string& topic) {
                     if (mqtt_->connected()) (void)mqtt_->unsubscribe(topic);

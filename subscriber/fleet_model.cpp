@@ -4,7 +4,7 @@
 #include <limits>
 #include <tuple>
 
-#include "common/format.h"
+#include "common/time.h"
 
 namespace vme::sub {
 namespace {

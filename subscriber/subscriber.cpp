@@ -12,8 +12,8 @@
 #include <exception>
 #include <random>
 
-#include "common/format.h"
 #include "common/sanitize.h"
+#include "common/time.h"
 #include "common/topic.h"
 
 namespace vme::sub {
@@ -388,8 +388,7 @@ void Subscriber::end_history() {
         handler_.handle(item.topic, item.payload, false);
     }
     handler_.set_seam(std::move(replay.seam));
-    using namespace std::chrono;
-    const long long now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+    const long long now = now_ms();
     if (options_.until_ms && *options_.until_ms <= now) return close_window();
     for (const auto& held : replay.live) {
         if (exit_status_ >= 0 || window_closed_) return;

@@ -12,9 +12,9 @@
 #include <string_view>
 #include <vector>
 
-#include "common/format.h"
 #include "common/sanitize.h"
 #include "common/text_width.h"
+#include "common/time.h"
 
 namespace vme::sub {
 namespace {

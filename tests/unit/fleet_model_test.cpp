@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "common/format.h"
+#include "common/time.h"
 #include "subscriber/fleet_model.h"
 
 using vme::sub::FleetModel;
