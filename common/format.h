@@ -1,26 +1,14 @@
-// Text renderings of messages for vm-sub (pure: each returns a string; the time
-// "now" is a parameter, never read here).
+// The human format of vm-sub: aligned, optionally coloured lines for people
+// (pure: each returns a string; the time "now" is a parameter, never read here).
 #pragma once
 
-#include <ctime>
-#include <optional>
-#include <span>
+#include <cstddef>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "message.h"
-#include "result.h"
 
 namespace vme {
-
-/// Compact JSON text made safe for a terminal without changing its value:
-/// every C1 control (U+0080..U+009F) and bidi control (the set sanitize()
-/// escapes) is rewritten as its "\uXXXX" JSON escape. JSON text only ever
-/// holds such characters inside strings, so the result decodes to the same
-/// value. Other bytes (and control characters, which valid JSON already
-/// escapes) are copied unchanged.
-std::string json_for_terminal(std::string_view json);
 
 /// Widest a human column grows, in display columns; longer values end in '…'.
 inline constexpr std::size_t kMaxColumnWidth = 32;
@@ -88,45 +76,5 @@ private:
     std::string utc_second_;    ///< "YYYY-MM-DDThh:mm:ss" of the last valid time shown
     std::string local_second_;  ///< its local rendering, "YYYY-MM-DD hh:mm:ss"
 };
-
-/// A compiled "{field}" template. Fields: time (as published, UTC),
-/// localtime, host, domain, uuid, id, kind, event, detail, text, seq, boot,
-/// uri, synthetic, event_code, detail_code, json (the whole compact object),
-/// and fields.NAME for a kind-specific field. "{{" and "}}" are literal braces;
-/// "\n", "\t" and "\\" are escapes. Values are sanitized (see sanitize())
-/// except {json}, which is valid JSON with control characters already escaped
-/// (encode_event, then json_for_terminal for C1 and bidi controls).
-/// {localtime} is local_time_ms(time). {id}, {event_code} and {detail_code}
-/// render empty when absent (-1); {synthetic} renders "true" or "false".
-/// {fields.NAME} renders a string field sanitized, any other JSON value as
-/// compact JSON (non-ASCII escaped as \uXXXX, so it stays terminal-safe), and
-/// a missing field as nothing. Any other backslash is kept as it is.
-class Template {
-public:
-    /// Error naming the first unknown field or unbalanced brace:
-    /// `unknown field "{foo}" in template (known: time, localtime, ...)`,
-    /// `unbalanced "{" in template`, `unbalanced "}" in template`.
-    static Result<Template> compile(std::string_view text);
-
-    /// The rendered line (no newline is added). Never throws.
-    std::string render(const Event& event) const;
-
-    /// The field names a template may use, in documentation order
-    /// ("fields.NAME" stands for every kind-specific field).
-    static std::span<const std::string_view> field_names();
-
-private:
-    struct Piece {
-        bool is_field = false;
-        std::string text;   ///< literal text, or the field name
-    };
-    std::vector<Piece> pieces_;
-};
-
-/// The line of the classic libvirt-to-MQTT sample, byte for byte:
-/// "YYYY/M/D h:m:s event(N) occurred in the domain = < NAME >.\n"
-/// (local time, no zero padding), as that sample formatted it. The name is
-/// copied raw: this is a wire format, sanitizing happens where it is shown.
-std::string seed_text_line(const std::tm& local_time, int event_code, std::string_view name);
 
 }  // namespace vme

@@ -2,8 +2,8 @@
 
 #include <libvirt/libvirt.h>
 
+#include "common/classic_text.h"
 #include "common/cloudevents.h"
-#include "common/format.h"
 #include "common/names.h"
 #include "common/time.h"
 #include "common/topic.h"

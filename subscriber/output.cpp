@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "common/cloudevents.h"
+#include "common/terminal_json.h"
 #include "common/time.h"
 
 namespace vme::sub {

@@ -9,8 +9,8 @@
 
 #include "common/event_fast_decode.h"
 #include "common/event_fields.h"
-#include "common/format.h"
 #include "common/message.h"
+#include "common/template.h"
 
 namespace {
 

@@ -1,5 +1,6 @@
-// Tests of common/format.h: the human lines, templates and the classic
-// sample's text line.
+// Tests of the text renderings: the human lines (format.h), templates
+// (template.h), terminal-safe JSON (terminal_json.h) and the classic
+// sample's text line (classic_text.h).
 #include <doctest/doctest.h>
 
 #include <cstdio>
@@ -11,9 +12,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/classic_text.h"
 #include "common/format.h"
 #include "common/message.h"
 #include "common/sanitize.h"
+#include "common/template.h"
+#include "common/terminal_json.h"
 #include "common/time.h"
 #include "scoped_tz.h"
 
