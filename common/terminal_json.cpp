@@ -1,8 +1,7 @@
 // Terminal-safe JSON: compact JSON text with C1 and bidi controls escaped.
 #include "terminal_json.h"
 
-#include <cstdio>
-
+#include "hex.h"
 #include "sanitize.h"
 
 namespace vme {
@@ -43,9 +42,8 @@ std::string json_for_terminal(std::string_view json) {
             out += json[i++];
             continue;
         }
-        char escape[8];
-        std::snprintf(escape, sizeof escape, "\\u%04x", static_cast<unsigned>(found.cp));
-        out += escape;
+        out += "\\u";
+        hex::append(out, found.cp, 4);
         i += found.length;
     }
     return out;
