@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <climits>
 
-#include "event_fast_decode.h"
+#include "decode.h"
 #include "sanitize.h"
 #include "time.h"
 #include "topic.h"

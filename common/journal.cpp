@@ -1,6 +1,6 @@
 #include "journal.h"
 
-#include "event_fast_decode.h"
+#include "decode.h"
 #include "json_writer.h"
 #include "time.h"
 

@@ -10,7 +10,6 @@
 #include <climits>
 #include <optional>
 
-#include "event_fast_decode.h"
 #include "event_fields.h"
 #include "json_writer.h"
 #include "strict_json.h"
@@ -423,10 +422,6 @@ Result<T> decode_typed(std::string_view payload, const char* type, std::size_t m
 }
 
 }  // namespace
-
-Result<Event> decode_event(std::string_view payload) {
-    return EventDecoder().decode(payload);
-}
 
 Result<Event> decode_event_document(std::string_view payload) {
     auto json = parse_object(payload);

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/event_fast_decode.h"
+#include "common/decode.h"
 #include "common/filter.h"
 #include "common/history.h"
 #include "common/message.h"

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "common/event_fast_decode.h"
+#include "common/decode.h"
 #include "common/event_fields.h"
 #include "common/message.h"
 #include "common/template.h"

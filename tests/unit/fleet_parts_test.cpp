@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/decode.h"
 #include "common/message.h"
 #include "common/time.h"
 #include "io/event_loop.h"

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/classic_text.h"
+#include "common/decode.h"
 #include "common/format.h"
 #include "common/message.h"
 #include "common/sanitize.h"

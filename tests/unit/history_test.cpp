@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/decode.h"
 #include "common/history.h"
 #include "common/journal.h"
 #include "common/message.h"

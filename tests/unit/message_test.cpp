@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/decode.h"
 #include "common/message.h"
 #include "common/sanitize.h"
 
