@@ -75,7 +75,7 @@ std::string status_note(const HostStatus& status) {
     std::string note = status.version.empty() ? "" : "vm-pub " + status.version;
     if (status.dropped > 0)
         note += (note.empty() ? "" : ", ") + std::to_string(status.dropped) + " dropped";
-    if (status.online && status.libvirt == "unreachable")
+    if (status.online && status.libvirt == LibvirtHealthState::Unreachable)
         note += (note.empty() ? "" : ", ") + std::string("libvirt unreachable") +
                 (status.libvirt_error.empty() ? "" : ": " + status.libvirt_error);
     return note.empty() ? note : "(" + note + ")";
@@ -161,7 +161,7 @@ std::string HumanFormatter::status_line(const HostStatus& status, long long now_
 
 std::string HumanFormatter::libvirt_line(const HostStatus& status, long long now_ms) {
     const std::string time = status.time.empty() ? local_time_from_ms(now_ms) : local_time_ms(status.time);
-    const bool up = status.libvirt == "connected";
+    const bool up = status.libvirt == LibvirtHealthState::Connected;
     std::string line = paint(kDim, time) + "  " + pad(sanitize(status.host), host_width_) + "  " +
                        paint(up ? kGreen : kRed, up ? "libvirt connected" : "libvirt unreachable");
     if (!up && !status.libvirt_error.empty()) line += "  " + paint(kDim, "(" + sanitize(status.libvirt_error) + ")");

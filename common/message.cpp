@@ -352,7 +352,7 @@ std::string encode_status(const HostStatus& status) {
     out.text_if_set("boot", status.boot);
     out.unsigned_number("dropped", status.dropped);
     out.text_if_set("uri", status.uri);
-    out.text_if_set("libvirt", status.libvirt);
+    out.text_if_set("libvirt", libvirt_health_token(status.libvirt));
     out.text_if_set("libvirt_since", status.libvirt_since);
     out.text_if_set("libvirt_error", status.libvirt_error);
     out.unsigned_number("callback_errors", status.callback_errors);
@@ -463,10 +463,12 @@ Result<HostStatus> decode_status(std::string_view payload) {
         status.boot = f.text("boot", Need::kOptional);
         status.dropped = f.count("dropped", Need::kOptional);
         status.uri = f.text("uri", Need::kOptional);
-        status.libvirt = f.text("libvirt", Need::kOptional);
-        if (!f.error() && !status.libvirt.empty() && status.libvirt != "connected" && status.libvirt != "unreachable")
+        const std::string libvirt = f.text("libvirt", Need::kOptional);
+        const auto health = libvirt_health_from_token(libvirt);
+        if (!f.error() && !health)
             f.fail("libvirt", "expected \"connected\" or \"unreachable\", got \"" +
-                                  shorten(sanitize(status.libvirt), kMaxQuoted) + "\"");
+                                  shorten(sanitize(libvirt), kMaxQuoted) + "\"");
+        status.libvirt = health.value_or(LibvirtHealthState::Unknown);
         status.libvirt_since = f.text("libvirt_since", Need::kOptional);
         status.libvirt_error = f.text("libvirt_error", Need::kOptional);
         status.callback_errors = f.count("callback_errors", Need::kOptional);

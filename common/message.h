@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "libvirt_health.h"
 #include "result.h"
 
 namespace vme {
@@ -78,10 +79,10 @@ struct HostStatus {
     std::string boot;
     std::uint64_t dropped = 0;  ///< events dropped from a full queue so far this run
     std::string uri;
-    /// The libvirt side, as vm-pub sees it: "connected", "unreachable" (dead
-    /// or hung: vm-pub keeps retrying), or empty (left out: the last will,
-    /// and publishers that predate the field).
-    std::string libvirt;
+    /// The libvirt side, as vm-pub sees it (libvirt_health.h): Connected,
+    /// Unreachable (dead or hung: vm-pub keeps retrying), or Unknown (left
+    /// out: the last will, and publishers that predate the field).
+    LibvirtHealthState libvirt = LibvirtHealthState::Unknown;
     std::string libvirt_since;    ///< when `libvirt` last changed (RFC 3339); empty: unknown
     std::string libvirt_error;    ///< why it is unreachable (libvirt's reason), else empty
     /// Exceptions caught at the C boundary (libvirt and MQTT callbacks) this

@@ -233,7 +233,7 @@ Message Publisher::status_message(bool online) const {
     s.dropped = delivery_ ? delivery_->dropped() : 0;
     s.uri = uri_;
     if (online) {
-        s.libvirt = std::string(health_.wire());
+        s.libvirt = health_.state();
         s.libvirt_since = health_.since();
         s.libvirt_error = health_.error();
         s.callback_errors = callback_errors_->total();

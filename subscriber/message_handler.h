@@ -85,7 +85,7 @@ private:
     /// What the last status of a host said.
     struct HostView {
         bool online = false;
-        std::string libvirt;  ///< "", "connected", "unreachable"
+        LibvirtHealthState libvirt = LibvirtHealthState::Unknown;
     };
     std::map<std::string, HostView> hosts_;
 };

@@ -335,18 +335,18 @@ TEST_SUITE("format.human") {
 
         // The libvirt side: in the note of an online host, and a line of its own.
         st.online = true;
-        st.libvirt = "unreachable";
+        st.libvirt = LibvirtHealthState::Unreachable;
         st.libvirt_error = "keepalive timeout";
         CHECK(f.status_line(st, kNow) ==
               "2026-11-26 02:21:24.457  hv1  host online  (vm-pub 0.1.0, libvirt unreachable: keepalive timeout)");
         CHECK(f.libvirt_line(st, kNow) == "2026-11-26 02:21:24.457  hv1  libvirt unreachable  (keepalive timeout)");
         st.libvirt_error = "no\x1b]0;PWNED\x07 answer";
         CHECK(f.libvirt_line(st, kNow).find('\x1b') == std::string::npos);
-        st.libvirt = "connected";
+        st.libvirt = LibvirtHealthState::Connected;
         st.libvirt_error.clear();
         CHECK(f.status_line(st, kNow) == "2026-11-26 02:21:24.457  hv1  host online  (vm-pub 0.1.0)");
         CHECK(f.libvirt_line(st, kNow) == "2026-11-26 02:21:24.457  hv1  libvirt connected");
-        st.libvirt.clear();
+        st.libvirt = LibvirtHealthState::Unknown;
         st.online = false;
 
         // A last will carries no time: the local time of `now` is shown.
