@@ -366,7 +366,10 @@ void Publisher::reload() {
     for (const auto& a : opts_.argv) args.push_back(a.c_str());
     auto parsed = parse_options(static_cast<int>(args.size()), args.data());
     if (!parsed.options) {
-        diag_.say("reload: " + parsed.message + " (keeping the old settings)");
+        // The usage line without its newline (help or version: their text).
+        std::string why = parsed.exit_code == 0 ? parsed.out : parsed.err;
+        if (parsed.exit_code != 0 && why.ends_with('\n')) why.pop_back();
+        diag_.say("reload: " + why + " (keeping the old settings)");
         return;
     }
     io::ClientOptions old = opts_.client;
