@@ -6,6 +6,7 @@
 
 #include <charconv>
 
+#include "percent.h"
 #include "sanitize.h"
 
 namespace vme {
@@ -39,28 +40,11 @@ Status take_scheme(std::string_view& rest, BrokerUrl& url) {
     return Ok{};
 }
 
-int hex_digit(char ch) {
-    if (ch >= '0' && ch <= '9') return ch - '0';
-    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
-    return -1;
-}
-
 /// Percent-decodes a user name; error on a bad escape.
-Result<std::string> percent_decode(std::string_view text) {
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] != '%') {
-            out += text[i];
-            continue;
-        }
-        const int hi = i + 1 < text.size() ? hex_digit(text[i + 1]) : -1;
-        const int lo = i + 2 < text.size() ? hex_digit(text[i + 2]) : -1;
-        if (hi < 0 || lo < 0) return Error{"bad percent escape in broker URL user name"};
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-    }
-    return out;
+Result<std::string> decode_user(std::string_view text) {
+    auto out = percent_decode(text);
+    if (!out) return Error{"bad percent escape in broker URL user name"};
+    return std::move(*out);
 }
 
 bool has_control(std::string_view text) {
@@ -81,7 +65,7 @@ Status take_user(std::string_view& rest, BrokerUrl& url) {
     if (userinfo.find(':') != std::string_view::npos) return Error{std::string(kPasswordRefused)};
     if (userinfo.find_first_of("/?#") != std::string_view::npos) return Error{std::string(kNoPath)};
     if (userinfo.empty()) return Error{"empty user name before '@' in broker URL"};
-    auto user = percent_decode(userinfo);
+    auto user = decode_user(userinfo);
     if (!user) return user.error();
     if (user->empty() || has_control(*user) || !is_valid_utf8(*user))
         return Error{"broker URL user name must be valid UTF-8 without control characters"};
@@ -150,22 +134,10 @@ Status take_host_port(std::string_view text, BrokerUrl& url) {
 
 /// Re-encodes a user name for display: unreserved characters stay.
 std::string percent_encode_user(std::string_view user) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (const char ch : user) {
-        const auto b = static_cast<unsigned char>(ch);
-        const bool unreserved = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') ||
-                                (b >= '0' && b <= '9') || ch == '-' || ch == '.' || ch == '_' ||
-                                ch == '~';
-        if (unreserved) {
-            out += ch;
-            continue;
-        }
-        out += '%';
-        out += kHex[b >> 4];
-        out += kHex[b & 0xF];
-    }
-    return out;
+    return percent_encode(user, [](unsigned char b) {
+        return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '-' ||
+               b == '.' || b == '_' || b == '~';
+    });
 }
 
 }  // namespace

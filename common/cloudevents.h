@@ -18,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-#include "event_fast_decode.h"
+#include "decode.h"
 #include "message.h"
 #include "result.h"
 

@@ -1,5 +1,6 @@
 #include "common/connect_error.h"
 
+#include "common/hex.h"
 #include "common/sanitize.h"
 
 namespace vme {
@@ -30,10 +31,8 @@ std::string_view trimmed_library_text(std::string_view text) {
 }
 
 std::string hex_byte(int code) {
-    constexpr char kDigits[] = "0123456789abcdef";
     std::string s = "0x";
-    s += kDigits[(code >> 4) & 0xf];
-    s += kDigits[code & 0xf];
+    hex::append_byte(s, static_cast<unsigned char>(code & 0xff));
     return s;
 }
 

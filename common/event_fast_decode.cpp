@@ -14,7 +14,7 @@ namespace vme {
 
 namespace od = simdjson::ondemand;
 
-struct EventDecoder::Parser {
+struct FastEventDecoder::Parser {
     od::parser parser;
     std::string padded;  ///< the payload, then simdjson::SIMDJSON_PADDING bytes
 };
@@ -212,16 +212,16 @@ private:
 
 }  // namespace
 
-EventDecoder::EventDecoder() : parser_(std::make_unique<Parser>()) {}
-EventDecoder::~EventDecoder() = default;
-EventDecoder::EventDecoder(EventDecoder&&) noexcept = default;
-EventDecoder& EventDecoder::operator=(EventDecoder&&) noexcept = default;
+FastEventDecoder::FastEventDecoder() : parser_(std::make_unique<Parser>()) {}
+FastEventDecoder::~FastEventDecoder() = default;
+FastEventDecoder::FastEventDecoder(FastEventDecoder&&) noexcept = default;
+FastEventDecoder& FastEventDecoder::operator=(FastEventDecoder&&) noexcept = default;
 
-std::string_view EventDecoder::kernel() {
+std::string_view FastEventDecoder::kernel() {
     return simdjson::get_active_implementation()->name();
 }
 
-std::optional<Event> EventDecoder::decode_plain(std::string_view payload) {
+std::optional<Event> FastEventDecoder::decode_plain(std::string_view payload) {
     if (payload.empty() || payload.size() > kMaxPayloadBytes) return std::nullopt;
     try {
         std::string& padded = parser_->padded;
@@ -238,13 +238,8 @@ std::optional<Event> EventDecoder::decode_plain(std::string_view payload) {
     }
 }
 
-Result<Event> EventDecoder::decode(std::string_view payload) {
-    if (auto plain = decode_plain(payload)) return std::move(*plain);
-    return decode_event_document(payload);
-}
-
 std::optional<Event> decode_plain_event(std::string_view payload) {
-    return EventDecoder().decode_plain(payload);
+    return FastEventDecoder().decode_plain(payload);
 }
 
 }  // namespace vme

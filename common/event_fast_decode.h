@@ -8,11 +8,12 @@
 // is declined and left to the document-based decoder
 // (decode_event_document), which produces the same Event or the precise
 // error message; tests and the fuzz target check that the two agree.
+// decode.h puts the two together; this file calls neither it nor message.cpp.
 // Which keys are standard, their types and members come from the one
 // table in event_fields.h, as for the document decoder and the encoder.
 //
 // simdjson needs simdjson::SIMDJSON_PADDING readable bytes after its input, and its
-// parser keeps buffers sized for the largest input so far: an EventDecoder
+// parser keeps buffers sized for the largest input so far: a FastEventDecoder
 // owns both, so a subscriber decoding a stream reuses them for every
 // message.
 #pragma once
@@ -22,22 +23,17 @@
 #include <string_view>
 
 #include "message.h"
-#include "result.h"
 
 namespace vme {
 
-/// Decodes event payloads, reusing one simdjson parser and one padded
-/// input buffer across calls. Not thread-safe: one per thread.
-class EventDecoder {
+/// The fast path of event payloads, reusing one simdjson parser and one
+/// padded input buffer across calls. Not thread-safe: one per thread.
+class FastEventDecoder {
 public:
-    EventDecoder();
-    ~EventDecoder();
-    EventDecoder(EventDecoder&&) noexcept;
-    EventDecoder& operator=(EventDecoder&&) noexcept;
-
-    /// What decode_event() gives for `payload`: the fast path's Event, or
-    /// else the document decoder's Event or error.
-    Result<Event> decode(std::string_view payload);
+    FastEventDecoder();
+    ~FastEventDecoder();
+    FastEventDecoder(FastEventDecoder&&) noexcept;
+    FastEventDecoder& operator=(FastEventDecoder&&) noexcept;
 
     /// The fast path alone: the event in `payload` when it is valid and
     /// within the limits of message.h, its standard keys of the documented
@@ -54,7 +50,7 @@ private:
     std::unique_ptr<Parser> parser_;
 };
 
-/// EventDecoder().decode_plain(payload), for one-off callers and tests.
+/// FastEventDecoder().decode_plain(payload), for one-off callers and tests.
 std::optional<Event> decode_plain_event(std::string_view payload);
 
 }  // namespace vme

@@ -1,48 +1,14 @@
-// Text renderings of messages for vm-sub (pure: each returns a string).
+// The human format of vm-sub: aligned, optionally coloured lines for people
+// (pure: each returns a string; the time "now" is a parameter, never read here).
 #pragma once
 
-#include <ctime>
-#include <optional>
-#include <span>
+#include <cstddef>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "message.h"
-#include "result.h"
 
 namespace vme {
-
-/// "2026-11-26T02:21:24.457Z" -> the same instant as local time with
-/// milliseconds, "2026-11-26 03:21:24.457" (local zone from TZ). An
-/// unparsable input is returned sanitized, unchanged otherwise.
-std::string local_time_ms(std::string_view iso_utc);
-
-/// The current time as "YYYY-MM-DDThh:mm:ss.mmmZ" (UTC).
-std::string utc_now_iso();
-
-/// Formats a UTC time point given in milliseconds since the epoch as ISO 8601 "...Z".
-std::string iso_utc_from_ms(long long ms_since_epoch);
-
-/// The inverse of iso_utc_from_ms: milliseconds since the epoch of
-/// "YYYY-MM-DDThh:mm:ss[.f]Z" (1 to 9 fraction digits, cut to milliseconds);
-/// nullopt for anything else, including impossible dates ("02-30").
-std::optional<long long> ms_from_iso_utc(std::string_view iso_utc);
-
-/// A time point in milliseconds since the epoch as local time with
-/// milliseconds, "2026-11-26 03:21:24.457" (local zone from TZ).
-std::string local_time_from_ms(long long ms_since_epoch);
-
-/// The current time as local_time_from_ms() renders it.
-std::string local_now_ms();
-
-/// Compact JSON text made safe for a terminal without changing its value:
-/// every C1 control (U+0080..U+009F) and bidi control (the set sanitize()
-/// escapes) is rewritten as its "\uXXXX" JSON escape. JSON text only ever
-/// holds such characters inside strings, so the result decodes to the same
-/// value. Other bytes (and control characters, which valid JSON already
-/// escapes) are copied unchanged.
-std::string json_for_terminal(std::string_view json);
 
 /// Widest a human column grows, in display columns; longer values end in '…'.
 inline constexpr std::size_t kMaxColumnWidth = 32;
@@ -77,17 +43,18 @@ public:
     /// "<local time ms>  <host>  host online  (vm-pub 0.1.0)" or "... host offline".
     /// The version part is left out when empty; ", N dropped" is added inside
     /// the parentheses when the publisher dropped events. An empty time (a
-    /// last will) is shown as the local time now.
-    std::string status_line(const HostStatus& status);
+    /// last will) is shown as `now_ms` (milliseconds since the epoch).
+    std::string status_line(const HostStatus& status, long long now_ms);
     /// "<time>  <host>  libvirt unreachable  (<why>)" or "... libvirt connected":
-    /// the libvirt side of an online host changed.
-    std::string libvirt_line(const HostStatus& status);
+    /// the libvirt side of an online host changed. An empty time is shown
+    /// as `now_ms`.
+    std::string libvirt_line(const HostStatus& status, long long now_ms);
 
     /// One line for a payload that is not vm-events/1 (raw, sanitized):
-    /// "<local now>  <topic>  <payload>". One trailing NUL and then one
-    /// trailing newline are dropped first (the classic sample's text payload
-    /// ends with "\n\0").
-    std::string raw_line(std::string_view topic, std::string_view payload);
+    /// "<local time of now_ms>  <topic>  <payload>". One trailing NUL and
+    /// then one trailing newline are dropped first (the classic sample's
+    /// text payload ends with "\n\0").
+    std::string raw_line(std::string_view topic, std::string_view payload, long long now_ms);
 
 private:
     /// `value` (sanitized) cut to kMaxColumnWidth, then padded with spaces to
@@ -109,45 +76,5 @@ private:
     std::string utc_second_;    ///< "YYYY-MM-DDThh:mm:ss" of the last valid time shown
     std::string local_second_;  ///< its local rendering, "YYYY-MM-DD hh:mm:ss"
 };
-
-/// A compiled "{field}" template. Fields: time (as published, UTC),
-/// localtime, host, domain, uuid, id, kind, event, detail, text, seq, boot,
-/// uri, synthetic, event_code, detail_code, json (the whole compact object),
-/// and fields.NAME for a kind-specific field. "{{" and "}}" are literal braces;
-/// "\n", "\t" and "\\" are escapes. Values are sanitized (see sanitize())
-/// except {json}, which is valid JSON with control characters already escaped
-/// (encode_event, then json_for_terminal for C1 and bidi controls).
-/// {localtime} is local_time_ms(time). {id}, {event_code} and {detail_code}
-/// render empty when absent (-1); {synthetic} renders "true" or "false".
-/// {fields.NAME} renders a string field sanitized, any other JSON value as
-/// compact JSON (non-ASCII escaped as \uXXXX, so it stays terminal-safe), and
-/// a missing field as nothing. Any other backslash is kept as it is.
-class Template {
-public:
-    /// Error naming the first unknown field or unbalanced brace:
-    /// `unknown field "{foo}" in template (known: time, localtime, ...)`,
-    /// `unbalanced "{" in template`, `unbalanced "}" in template`.
-    static Result<Template> compile(std::string_view text);
-
-    /// The rendered line (no newline is added). Never throws.
-    std::string render(const Event& event) const;
-
-    /// The field names a template may use, in documentation order
-    /// ("fields.NAME" stands for every kind-specific field).
-    static std::span<const std::string_view> field_names();
-
-private:
-    struct Piece {
-        bool is_field = false;
-        std::string text;   ///< literal text, or the field name
-    };
-    std::vector<Piece> pieces_;
-};
-
-/// The line of the classic libvirt-to-MQTT sample, byte for byte:
-/// "YYYY/M/D h:m:s event(N) occurred in the domain = < NAME >.\n"
-/// (local time, no zero padding), as that sample formatted it. The name is
-/// copied raw: this is a wire format, sanitizing happens where it is shown.
-std::string seed_text_line(const std::tm& local_time, int event_code, std::string_view name);
 
 }  // namespace vme

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <climits>
 
-#include "event_fast_decode.h"
-#include "format.h"
+#include "decode.h"
 #include "sanitize.h"
+#include "time.h"
 #include "topic.h"
 
 namespace vme {

@@ -1,8 +1,8 @@
 #include "journal.h"
 
-#include "event_fast_decode.h"
-#include "format.h"
+#include "decode.h"
 #include "json_writer.h"
+#include "time.h"
 
 namespace vme {
 

@@ -1,5 +1,6 @@
 #include "json_writer.h"
 
+#include "hex.h"
 #include "sanitize.h"
 
 #include <algorithm>
@@ -65,10 +66,8 @@ void append_json_string(std::string& out, std::string_view text) {
             case '\t': out += "\\t"; break;
             case 0x7f: out += static_cast<char>(c); break;  // DEL: JSON takes it as it is
             default: {
-                static constexpr char kHex[] = "0123456789abcdef";
                 out += "\\u00";
-                out += kHex[c >> 4];
-                out += kHex[c & 0xf];
+                hex::append_byte(out, c);
             }
         }
         ++i;

@@ -10,12 +10,11 @@
 #include <climits>
 #include <optional>
 
-#include "event_fast_decode.h"
 #include "event_fields.h"
-#include "format.h"
 #include "json_writer.h"
 #include "strict_json.h"
 #include "sanitize.h"
+#include "time.h"
 #include "topic.h"
 
 namespace vme {
@@ -353,7 +352,7 @@ std::string encode_status(const HostStatus& status) {
     out.text_if_set("boot", status.boot);
     out.unsigned_number("dropped", status.dropped);
     out.text_if_set("uri", status.uri);
-    out.text_if_set("libvirt", status.libvirt);
+    out.text_if_set("libvirt", libvirt_health_token(status.libvirt));
     out.text_if_set("libvirt_since", status.libvirt_since);
     out.text_if_set("libvirt_error", status.libvirt_error);
     out.unsigned_number("callback_errors", status.callback_errors);
@@ -424,10 +423,6 @@ Result<T> decode_typed(std::string_view payload, const char* type, std::size_t m
 
 }  // namespace
 
-Result<Event> decode_event(std::string_view payload) {
-    return EventDecoder().decode(payload);
-}
-
 Result<Event> decode_event_document(std::string_view payload) {
     auto json = parse_object(payload);
     if (!json) return json.error();
@@ -468,10 +463,12 @@ Result<HostStatus> decode_status(std::string_view payload) {
         status.boot = f.text("boot", Need::kOptional);
         status.dropped = f.count("dropped", Need::kOptional);
         status.uri = f.text("uri", Need::kOptional);
-        status.libvirt = f.text("libvirt", Need::kOptional);
-        if (!f.error() && !status.libvirt.empty() && status.libvirt != "connected" && status.libvirt != "unreachable")
+        const std::string libvirt = f.text("libvirt", Need::kOptional);
+        const auto health = libvirt_health_from_token(libvirt);
+        if (!f.error() && !health)
             f.fail("libvirt", "expected \"connected\" or \"unreachable\", got \"" +
-                                  shorten(sanitize(status.libvirt), kMaxQuoted) + "\"");
+                                  shorten(sanitize(libvirt), kMaxQuoted) + "\"");
+        status.libvirt = health.value_or(LibvirtHealthState::Unknown);
         status.libvirt_since = f.text("libvirt_since", Need::kOptional);
         status.libvirt_error = f.text("libvirt_error", Need::kOptional);
         status.callback_errors = f.count("callback_errors", Need::kOptional);

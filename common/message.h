@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "libvirt_health.h"
 #include "result.h"
 
 namespace vme {
@@ -78,10 +79,10 @@ struct HostStatus {
     std::string boot;
     std::uint64_t dropped = 0;  ///< events dropped from a full queue so far this run
     std::string uri;
-    /// The libvirt side, as vm-pub sees it: "connected", "unreachable" (dead
-    /// or hung: vm-pub keeps retrying), or empty (left out: the last will,
-    /// and publishers that predate the field).
-    std::string libvirt;
+    /// The libvirt side, as vm-pub sees it (libvirt_health.h): Connected,
+    /// Unreachable (dead or hung: vm-pub keeps retrying), or Unknown (left
+    /// out: the last will, and publishers that predate the field).
+    LibvirtHealthState libvirt = LibvirtHealthState::Unknown;
     std::string libvirt_since;    ///< when `libvirt` last changed (RFC 3339); empty: unknown
     std::string libvirt_error;    ///< why it is unreachable (libvirt's reason), else empty
     /// Exceptions caught at the C boundary (libvirt and MQTT callbacks) this
@@ -187,13 +188,13 @@ std::string encode_roll_call_request(const RollCallRequest& request);
 /// objects with required name and state; optional uuid, id, reason); time
 /// optional. Optional strings default to "". Unknown keys of state, status
 /// and inventory payloads are ignored.
-/// A caller decoding many events should keep an EventDecoder
-/// (event_fast_decode.h): the same result, with its buffers reused.
-Result<Event> decode_event(std::string_view payload);
-
-/// decode_event() without its fast path for plain events (see
-/// event_fast_decode.h): the same result, through a JSON document. For the
-/// tests and the fuzz target that compare the two.
+/// Events are decoded through decode.h (decode_event, EventDecoder), which
+/// tries the fast path of event_fast_decode.h first and this one for what
+/// it declines.
+///
+/// The document decoder of events: the rules above, through a JSON
+/// document. decode.h calls it; tests and the fuzz target compare it with
+/// the fast path.
 Result<Event> decode_event_document(std::string_view payload);
 Result<State> decode_state(std::string_view payload);
 Result<HostStatus> decode_status(std::string_view payload);

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "hex.h"
+
 namespace vme {
 
 namespace {
@@ -47,17 +49,14 @@ bool is_bidi_control(char32_t cp) {
            (cp >= 0x2066 && cp <= 0x2069);
 }
 
-constexpr char kHex[] = "0123456789abcdef";
-
 void append_hex_byte(std::string& out, unsigned char b) {
     out += "\\x";
-    out += kHex[b >> 4];
-    out += kHex[b & 0xF];
+    hex::append_byte(out, b);
 }
 
 void append_u_escape(std::string& out, char32_t cp) {
     out += "\\u";
-    for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(cp >> shift) & 0xF];
+    hex::append(out, cp, 4);
 }
 
 /// The visible form of one ASCII byte (C0, DEL, backslash or printable).

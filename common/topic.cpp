@@ -8,13 +8,12 @@
 // there and stays readable.
 #include "topic.h"
 
+#include "percent.h"
 #include "sanitize.h"
 
 namespace vme {
 
 namespace {
-
-constexpr char kHexUpper[] = "0123456789ABCDEF";
 
 /// Unicode noncharacters: U+FDD0..U+FDEF and the last two code points of
 /// every plane (U+xFFFE, U+xFFFF). libmosquitto refuses topics with them.
@@ -30,22 +29,6 @@ bool needs_escape(char32_t cp) {
     }
     const bool control = cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);  // C0, DEL, C1
     return control || is_noncharacter(cp);
-}
-
-void append_percent(std::string& out, std::string_view bytes) {
-    for (const char ch : bytes) {
-        const auto b = static_cast<unsigned char>(ch);
-        out += '%';
-        out += kHexUpper[b >> 4];
-        out += kHexUpper[b & 0xF];
-    }
-}
-
-int hex_value(char ch) {
-    if (ch >= '0' && ch <= '9') return ch - '0';
-    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
-    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-    return -1;
 }
 
 /// Splits `text` at every '/' (empty pieces kept).
@@ -135,7 +118,7 @@ std::string escape_segment(std::string_view raw) {
         const std::size_t length = c.length == 0 ? 1 : c.length;  // invalid: one byte
         const std::string_view bytes = raw.substr(pos, length);
         if (c.length == 0 || needs_escape(c.code_point))
-            append_percent(out, bytes);
+            append_percent_encoded(out, bytes);
         else
             out.append(bytes);
         pos += length;
@@ -146,21 +129,9 @@ std::string escape_segment(std::string_view raw) {
 Result<std::string> unescape_segment(std::string_view segment) {
     if (segment.find_first_of("/+#") != std::string_view::npos)
         return Error{"segment \"" + sanitize(segment) + "\" contains '/', '+' or '#'"};
-    std::string out;
-    out.reserve(segment.size());
-    for (std::size_t pos = 0; pos < segment.size(); ++pos) {
-        if (segment[pos] != '%') {
-            out += segment[pos];
-            continue;
-        }
-        const int hi = pos + 1 < segment.size() ? hex_value(segment[pos + 1]) : -1;
-        const int lo = pos + 2 < segment.size() ? hex_value(segment[pos + 2]) : -1;
-        if (hi < 0 || lo < 0)
-            return Error{"bad percent escape in segment \"" + sanitize(segment) + "\""};
-        out += static_cast<char>(hi * 16 + lo);
-        pos += 2;
-    }
-    return out;
+    auto out = percent_decode(segment);
+    if (!out) return Error{"bad percent escape in segment \"" + sanitize(segment) + "\""};
+    return std::move(*out);
 }
 
 std::string event_topic(std::string_view prefix, std::string_view host, std::string_view vm,
@@ -188,20 +159,7 @@ std::string qos_probe_topic(std::string_view prefix, std::string_view host) {
 }
 
 std::string hex_escape(std::string_view raw, char marker, bool (*keep)(unsigned char)) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(raw.size());
-    for (char ch : raw) {
-        auto c = static_cast<unsigned char>(ch);
-        if (keep(c)) {
-            out.push_back(ch);
-        } else {
-            out.push_back(marker);
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 0xF]);
-        }
-    }
-    return out;
+    return percent_encode(raw, keep, marker);
 }
 
 std::string ha_id(std::string_view raw) {

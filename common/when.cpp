@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "format.h"
 #include "sanitize.h"
+#include "time.h"
 
 namespace vme {
 namespace {
@@ -30,26 +30,6 @@ std::optional<long long> duration_ms(std::string_view text) {
     return n * unit;
 }
 
-/// An RFC 3339 time with any zone -> ms since the epoch, via the "...Z" parser.
-std::optional<long long> rfc3339_ms(std::string_view text) {
-    if (text.size() < 20 || text.size() > 40) return std::nullopt;
-    std::string t(text);
-    if (t[10] == 't' || t[10] == ' ') t[10] = 'T';
-    if (t.back() == 'z') t.back() = 'Z';
-    long long offset_ms = 0;
-    const std::size_t zone = t.size() - 6;
-    if (t.back() != 'Z' && (t[zone] == '+' || t[zone] == '-') && t[zone + 3] == ':') {
-        auto digit = [&](std::size_t i) { return t[i] >= '0' && t[i] <= '9' ? t[i] - '0' : -100; };
-        const int hh = digit(zone + 1) * 10 + digit(zone + 2), mm = digit(zone + 4) * 10 + digit(zone + 5);
-        if (hh < 0 || hh > 23 || mm < 0 || mm > 59) return std::nullopt;
-        offset_ms = (hh * 60LL + mm) * 60 * 1000 * (t[zone] == '+' ? 1 : -1);
-        t.replace(zone, 6, "Z");
-    }
-    auto ms = ms_from_iso_utc(t);
-    if (!ms) return std::nullopt;
-    return *ms - offset_ms;
-}
-
 }  // namespace
 
 Result<long long> parse_when(std::string_view text, long long now_ms) {
@@ -57,7 +37,7 @@ Result<long long> parse_when(std::string_view text, long long now_ms) {
         if (*back > kMaxDurationMs) return Error{"\"" + sanitize(text) + "\": more than 36500 days back"};
         return now_ms - *back;
     }
-    if (auto at = rfc3339_ms(text)) return *at;
+    if (auto at = ms_from_rfc3339(text)) return *at;
     return Error{"\"" + sanitize(text.substr(0, 64)) +
                  "\" is neither a duration (90s, 10m, 2h, 1d) nor an RFC 3339 time (2026-11-29T10:00:00Z)"};
 }

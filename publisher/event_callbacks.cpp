@@ -5,8 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/format.h"
 #include "common/names.h"
+#include "common/time.h"
 #include "publisher/libvirt_conn.h"
 
 namespace vme::pub {

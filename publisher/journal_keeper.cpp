@@ -1,17 +1,12 @@
 #include "publisher/journal_keeper.h"
 
-#include "common/format.h"
 #include "common/sanitize.h"
+#include "common/time.h"
 #include "common/topic.h"
 
 namespace vme::pub {
 
 using std::chrono::milliseconds;
-
-long long wall_clock_ms() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 JournalKeeper::JournalKeeper(std::string prefix, std::string host, std::size_t max_events, long long start_ms,
                              io::EventLoop& loop, Send send, Log log, Unsubscribe unsubscribe)

@@ -82,7 +82,4 @@ private:
     io::EventLoop::Clock::time_point last_publish_{};
 };
 
-/// Milliseconds since the epoch now (wall clock), for the keeper's callers.
-long long wall_clock_ms();
-
 }  // namespace vme::pub

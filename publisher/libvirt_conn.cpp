@@ -4,6 +4,8 @@
 
 #include <libvirt/virterror.h>
 
+#include "common/hex.h"
+
 namespace vme::pub {
 
 namespace {
@@ -56,13 +58,11 @@ namespace {
 
 /// The canonical 36-character form of a raw UUID.
 std::string format_uuid(const unsigned char (&raw)[VIR_UUID_BUFLEN]) {
-    static constexpr char kHex[] = "0123456789abcdef";
     std::string out;
     out.reserve(36);
     for (int i = 0; i < VIR_UUID_BUFLEN; ++i) {
         if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-        out.push_back(kHex[raw[i] >> 4]);
-        out.push_back(kHex[raw[i] & 0xF]);
+        hex::append_byte(out, raw[i]);
     }
     return out;
 }

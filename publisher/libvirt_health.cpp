@@ -18,13 +18,4 @@ bool LibvirtHealth::unreachable(std::string_view why, std::string_view now) {
     return true;
 }
 
-std::string_view LibvirtHealth::wire() const {
-    switch (state_) {
-        case State::Connected: return "connected";
-        case State::Unreachable: return "unreachable";
-        case State::Unknown: break;
-    }
-    return {};
-}
-
 }  // namespace vme::pub

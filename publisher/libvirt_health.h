@@ -6,15 +6,15 @@
 #include <string>
 #include <string_view>
 
+#include "common/libvirt_health.h"
+
 namespace vme::pub {
 
 class LibvirtHealth {
 public:
-    enum class State {
-        Unknown,      ///< vm-pub has not yet reached libvirt or given up on it (status leaves the field out)
-        Connected,    ///< events flow
-        Unreachable,  ///< libvirtd is dead or does not answer; the link keeps retrying
-    };
+    /// Unknown until vm-pub has reached libvirt or given up on it (status
+    /// leaves the field out); then Connected or Unreachable.
+    using State = LibvirtHealthState;
 
     /// The link reached libvirt (connected and listed). True when the state changed.
     bool connected(std::string_view now);
@@ -27,7 +27,7 @@ public:
     State state() const { return state_; }
 
     /// The status payload's "libvirt": "connected", "unreachable", or "" (Unknown).
-    std::string_view wire() const;
+    std::string_view wire() const { return libvirt_health_token(state_); }
 
     /// When the state last changed (empty while Unknown).
     const std::string& since() const { return since_; }

@@ -21,8 +21,8 @@ int fail(const std::string& what, const char* why) {
 int run(int argc, char** argv) {
     auto parsed = vme::pub::parse_options(argc, argv);
     if (!parsed.options) {
-        std::fputs(parsed.message.c_str(), parsed.exit_code == 0 ? stdout : stderr);
-        if (parsed.exit_code != 0) std::fputc('\n', stderr);
+        std::fputs(parsed.out.c_str(), stdout);
+        std::fputs(parsed.err.c_str(), stderr);
         return parsed.exit_code;
     }
     vme::pub::Publisher publisher(std::move(*parsed.options));

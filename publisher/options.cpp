@@ -105,16 +105,16 @@ ParseOutcome parse_options(int argc, const char* const* argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
-        return {std::nullopt, 0, app.help()};
+        return ParseOutcome::print(app.help());
     } catch (const CLI::CallForVersion&) {
-        return {std::nullopt, 0, std::string("vm-pub ") + VME_VERSION + "\n"};
+        return ParseOutcome::print(std::string("vm-pub ") + VME_VERSION + "\n");
     } catch (const CLI::ParseError& e) {
-        return {std::nullopt, 2, io::usage_error_line("vm-pub", e.what())};
+        return ParseOutcome::usage("vm-pub", e.what());
     }
-    if (auto s = finish(o, raw); !s) return {std::nullopt, 2, io::usage_error_line("vm-pub", s.error().message)};
+    if (auto s = finish(o, raw); !s) return ParseOutcome::usage("vm-pub", s.error().message);
     if (auto* cfg = app.get_config_ptr(); cfg != nullptr && cfg->count() > 0) o.config_file = cfg->as<std::string>();
     o.argv.assign(argv, argv + argc);
-    return {std::move(o), 0, {}};
+    return ParseOutcome::run(std::move(o));
 }
 
 }  // namespace vme::pub

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "io/client_options.h"
+#include "io/parse_outcome.h"
 
 namespace vme::pub {
 
@@ -31,13 +32,9 @@ struct Options {
     std::vector<std::string> argv;      ///< the original arguments, for SIGHUP re-reads
 };
 
-/// The outcome of parsing: options to run with, or an exit status and a
-/// message (help text on stdout for exit 0, one error line otherwise).
-struct ParseOutcome {
-    std::optional<Options> options;
-    int exit_code = 0;
-    std::string message;
-};
+/// The outcome of parsing: options to run with, or an exit status with
+/// help text for stdout (exit 0) or one error line for stderr.
+using ParseOutcome = io::ParseOutcome<Options>;
 
 /// Parses argv (and --config FILE). Usage errors give exit code 2 and one
 /// line "vm-pub: <problem>"; --help and --version give exit code 0.

@@ -3,9 +3,9 @@
 #include <poll.h>
 #include <signal.h>
 
-#include "common/format.h"
 #include "common/names.h"
 #include "common/sanitize.h"
+#include "common/time.h"
 #include "common/topic.h"
 #include "config.h"
 #include "publisher/boot_id.h"
@@ -85,7 +85,7 @@ Status Publisher::setup() {
         bool event_topics = opts_.fixed_topic.empty() && !opts_.text_payload;
         if (event_topics && opts_.history > 0) {
             journal_ = std::make_unique<JournalKeeper>(
-                opts_.prefix, opts_.host_name, opts_.history, wall_clock_ms(), loop_,
+                opts_.prefix, opts_.host_name, opts_.history, now_ms(), loop_,
                 [this](Message m) { delivery_->enqueue(std::move(m)); }, [this](const std::string& line) { diag_.say(line); },
                 [this](const std::string& topic) {
                     if (mqtt_->connected()) (void)mqtt_->unsubscribe(topic);
@@ -233,7 +233,7 @@ Message Publisher::status_message(bool online) const {
     s.dropped = delivery_ ? delivery_->dropped() : 0;
     s.uri = uri_;
     if (online) {
-        s.libvirt = std::string(health_.wire());
+        s.libvirt = health_.state();
         s.libvirt_since = health_.since();
         s.libvirt_error = health_.error();
         s.callback_errors = callback_errors_->total();
@@ -364,7 +364,10 @@ void Publisher::reload() {
     for (const auto& a : opts_.argv) args.push_back(a.c_str());
     auto parsed = parse_options(static_cast<int>(args.size()), args.data());
     if (!parsed.options) {
-        diag_.say("reload: " + parsed.message + " (keeping the old settings)");
+        // The usage line without its newline (help or version: their text).
+        std::string why = parsed.exit_code == 0 ? parsed.out : parsed.err;
+        if (parsed.exit_code != 0 && why.ends_with('\n')) why.pop_back();
+        diag_.say("reload: " + why + " (keeping the old settings)");
         return;
     }
     io::ClientOptions old = opts_.client;

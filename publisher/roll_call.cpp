@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "common/filter.h"
-#include "common/format.h"
 #include "common/message.h"
 #include "common/sanitize.h"
+#include "common/time.h"
 #include "common/topic.h"
 
 namespace vme::pub {

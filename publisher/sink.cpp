@@ -1,12 +1,11 @@
 #include "publisher/sink.h"
 
-#include <ctime>
-
 #include <libvirt/libvirt.h>
 
+#include "common/classic_text.h"
 #include "common/cloudevents.h"
-#include "common/format.h"
 #include "common/names.h"
+#include "common/time.h"
 #include "common/topic.h"
 
 namespace vme::pub {
@@ -18,10 +17,7 @@ bool classic_takes(const Event& e) { return e.kind == kind_name(VIR_DOMAIN_EVENT
 
 /// The classic sample's line for `e`, stamped with the local time now.
 std::string classic_line(const Event& e) {
-    std::time_t now = std::time(nullptr);
-    std::tm local{};
-    localtime_r(&now, &local);
-    return seed_text_line(local, e.event_code, e.domain.name);
+    return seed_text_line(local_tm_from_ms(now_ms()), e.event_code, e.domain.name);
 }
 
 }  // namespace
@@ -55,7 +51,7 @@ void MqttSink::event(const Event& e) {
     }
     std::string payload = cloudevents_.payload(e);
     if (journal_) {
-        long long time_ms = ms_from_iso_utc(e.time).value_or(wall_clock_ms());
+        long long time_ms = ms_from_iso_utc(e.time).value_or(now_ms());
         journal_->add(config_.encoding == EventEncoding::Json ? payload : encode_event(e), time_ms);
     }
     delivery_.enqueue(

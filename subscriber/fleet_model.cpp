@@ -4,7 +4,7 @@
 #include <limits>
 #include <tuple>
 
-#include "common/format.h"
+#include "common/time.h"
 
 namespace vme::sub {
 namespace {
@@ -86,7 +86,7 @@ void FleetModel::apply_status(const HostStatus& status, long long now_ms) {
         h.offline_since_ms = ms_or(status.time, now_ms);
     if (status.online) h.offline_since_ms = -1;
     h.online = status.online;
-    h.libvirt = status.online ? status.libvirt : "";
+    h.libvirt = status.online ? status.libvirt : LibvirtHealthState::Unknown;
     ++version_;
 }
 
@@ -126,7 +126,7 @@ FleetCounts FleetModel::counts() const {
     for (const auto& [name, h] : hosts_) {
         if (!h.online) ++c.hosts_offline;
         else ++c.hosts_online;
-        if (h.online && h.libvirt == "unreachable") ++c.hosts_libvirt_unreachable;
+        if (h.online && h.libvirt == LibvirtHealthState::Unreachable) ++c.hosts_libvirt_unreachable;
     }
     for (const auto& [key, r] : rows_) {
         if (r.state == "running") ++c.running;

@@ -53,7 +53,7 @@ struct VmRow {
 /// A host as its status says.
 struct HostRow {
     bool online = false;
-    std::string libvirt;          ///< "connected", "unreachable" or "" (unknown)
+    LibvirtHealthState libvirt = LibvirtHealthState::Unknown;
     long long offline_since_ms = -1;  ///< when it went offline; -1: unknown
 };
 

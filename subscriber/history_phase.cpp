@@ -1,7 +1,7 @@
 #include "subscriber/history_phase.h"
 
-#include "common/format.h"
 #include "common/sanitize.h"
+#include "common/time.h"
 #include "subscriber/message_handler.h"
 
 namespace vme::sub {

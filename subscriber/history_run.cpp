@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "common/filter.h"
+#include "common/time.h"
 #include "common/topic.h"
 
 namespace vme::sub {
@@ -60,15 +61,14 @@ void HistoryRun::end_history() {
         stream_.handle(item.topic, item.payload, false);
     }
     stream_.set_seam(std::move(replay.seam));
-    using namespace std::chrono;
-    const long long now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+    const long long now = now_ms();
     if (options_.until_ms && *options_.until_ms <= now) return close_window();
     for (const auto& held : replay.live) {
         if (host_.finished()) return;
         stream_.handle(held.topic, held.payload, held.retained);
     }
     if (options_.until_ms)
-        until_timer_ = host_.loop().after(milliseconds(*options_.until_ms - now), [this] {
+        until_timer_ = host_.loop().after(std::chrono::milliseconds(*options_.until_ms - now), [this] {
             until_timer_ = 0;
             close_window();
         });

@@ -141,7 +141,7 @@ std::string ListCollector::host_status(const std::string& host) const {
     if (it == statuses_.end()) return "-";
     if (!it->second.online) return "offline";
     // One word, so the column stays one field for awk and cut.
-    return it->second.libvirt == "unreachable" ? "online,libvirt-unreachable" : "online";
+    return it->second.libvirt == LibvirtHealthState::Unreachable ? "online,libvirt-unreachable" : "online";
 }
 
 std::vector<std::string> ListCollector::table_lines() const {

@@ -116,8 +116,9 @@ void MessageHandler::handle_status(const TopicParts& parts, std::string_view top
     if (first && retained) return;
     if (first || before.online != status->online) return sink_.on_status(*status, StatusChange::Host);
     // Libvirt's first "connected" (after a start) is no news; the rest is.
-    bool libvirt_news = status->online && before.libvirt != status->libvirt && !status->libvirt.empty() &&
-                        !(before.libvirt.empty() && status->libvirt == "connected");
+    bool libvirt_news = status->online && before.libvirt != status->libvirt &&
+                        status->libvirt != LibvirtHealthState::Unknown &&
+                        !(before.libvirt == LibvirtHealthState::Unknown && status->libvirt == LibvirtHealthState::Connected);
     if (libvirt_news) sink_.on_status(*status, StatusChange::Libvirt);
 }
 

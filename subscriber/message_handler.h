@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/event_fast_decode.h"
+#include "common/decode.h"
 #include "common/filter.h"
 #include "common/history.h"
 #include "common/message.h"
@@ -85,7 +85,7 @@ private:
     /// What the last status of a host said.
     struct HostView {
         bool online = false;
-        std::string libvirt;  ///< "", "connected", "unreachable"
+        LibvirtHealthState libvirt = LibvirtHealthState::Unknown;
     };
     std::map<std::string, HostView> hosts_;
 };

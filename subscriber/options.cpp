@@ -11,6 +11,7 @@
 
 #include "common/message.h"
 #include "common/names.h"
+#include "common/time.h"
 #include "common/topic.h"
 #include "common/when.h"
 #include "config.h"
@@ -231,8 +232,7 @@ Status resolve_history(Options& o, const RawOptions& raw) {
     if (o.list) return Error{"--since and --list exclude each other"};
     if (!o.topics.empty()) return Error{"--since and -t exclude each other"};
     if (!o.share.empty()) return Error{"--since and --share exclude each other (shared subscriptions get no retained journals)"};
-    using namespace std::chrono;
-    const long long now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+    const long long now = now_ms();
     auto since = parse_when(raw.since, now);
     if (!since) return Error{"--since: " + since.error().message};
     std::optional<long long> until;

@@ -9,6 +9,7 @@
 
 #include "common/filter.h"
 #include "io/client_options.h"
+#include "io/parse_outcome.h"
 
 namespace vme::sub {
 
@@ -75,12 +76,7 @@ std::chrono::milliseconds connect_deadline(const Options& options);
 
 /// What parsing decided: run with `options`, or exit now with `exit_code`
 /// after writing `out` to stdout (help, version) and `err` to stderr.
-struct ParseOutcome {
-    std::optional<Options> options;
-    int exit_code = kExitOk;
-    std::string out;
-    std::string err;   ///< one line "vm-sub: <problem>" for usage errors
-};
+using ParseOutcome = io::ParseOutcome<Options>;
 
 /// Parses argv (everything after "--exec" is the command, untouched by
 /// CLI11), reads --config or the per-user defaults file, validates.

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include "common/cloudevents.h"
+#include "common/terminal_json.h"
+#include "common/time.h"
 
 namespace vme::sub {
 
@@ -37,12 +39,12 @@ bool EventPrinter::event(const Event& event) {
 
 bool EventPrinter::status(const HostStatus& status, StatusChange change) {
     if (mode_ != OutputMode::Human) return !out_.broken();
-    return out_.write_line(change == StatusChange::Host ? human_.status_line(status) : human_.libvirt_line(status));
+    return out_.write_line(change == StatusChange::Host ? human_.status_line(status, now_ms()) : human_.libvirt_line(status, now_ms()));
 }
 
 bool EventPrinter::raw(std::string_view topic, std::string_view payload) {
     if (mode_ != OutputMode::Human) return !out_.broken();
-    return out_.write_line(human_.raw_line(clip(topic, 512), clip(payload, 4096)));
+    return out_.write_line(human_.raw_line(clip(topic, 512), clip(payload, 4096), now_ms()));
 }
 
 std::string clip(std::string_view text, std::size_t max_bytes) {

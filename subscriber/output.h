@@ -11,6 +11,7 @@
 #include "common/format.h"
 #include "common/message.h"
 #include "common/result.h"
+#include "common/template.h"
 #include "io/diagnostics.h"
 #include "subscriber/options.h"
 

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <random>
 
-#include "common/format.h"
+#include "common/time.h"
 #include "common/message.h"
 #include "common/topic.h"
 

@@ -10,16 +10,14 @@
 #include <deque>
 
 #include "common/sanitize.h"
+#include "common/time.h"
 
 namespace vme::sub {
 namespace {
 
 /// Wall-clock milliseconds since the epoch (ages are measured against the
 /// publishers' UTC times).
-long long wall_ms() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
+long long wall_ms() { return now_ms(); }
 
 /// Steady milliseconds, for pacing redraws.
 long long steady_ms() {

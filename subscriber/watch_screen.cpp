@@ -12,9 +12,9 @@
 #include <string_view>
 #include <vector>
 
-#include "common/format.h"
 #include "common/sanitize.h"
 #include "common/text_width.h"
+#include "common/time.h"
 
 namespace vme::sub {
 namespace {
@@ -130,7 +130,7 @@ void draw_row(std::size_t y, const ColumnWidths& w, const VmRow& r, const FleetM
               const WatchHeader& header, bool selected, bool color) {
     const HostRow* host = model.host(r.host);
     const bool offline = host && !host->online;
-    const bool no_libvirt = host && host->online && host->libvirt == "unreachable";
+    const bool no_libvirt = host && host->online && host->libvirt == LibvirtHealthState::Unreachable;
     const bool fresh = r.changed_ms >= 0 && header.now_ms - r.changed_ms < kHighlightMs;
     attr_t base = selected ? A_REVERSE : A_NORMAL;
     if (offline || no_libvirt) base |= A_DIM;

@@ -14,7 +14,7 @@
 #include <string_view>
 
 #include "common/cloudevents.h"
-#include "common/event_fast_decode.h"
+#include "common/decode.h"
 #include "common/message.h"
 #include "tests/unit/decode_compare.h"
 

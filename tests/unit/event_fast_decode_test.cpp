@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "common/event_fast_decode.h"
+#include "common/decode.h"
 #include "common/message.h"
 #include "tests/unit/decode_compare.h"
 
@@ -187,6 +187,26 @@ TEST_CASE("everything else is left to the document decoder, which then decides")
         variant(R"("text":"Started Booted")", R"("text":"t","p":true "q"},"u":"v")"),
     };
     for (const auto& payload : declined) check_agrees(payload, false);
+}
+
+}  // TEST_SUITE
+
+TEST_SUITE("decode") {
+
+TEST_CASE("EventDecoder: the fast path's event, else the document decoder's event or error") {
+    vme::EventDecoder decoder;
+    const auto plain = decoder.decode(kPlain);
+    REQUIRE(plain);
+    CHECK(vme::test::same_event(*plain, *vme::decode_event_document(kPlain)));
+    // A standard key of an unexpected type: the fast path declines and the
+    // document decoder names the field.
+    const std::string bad = variant(R"("seq":3)", R"("seq":"3")");
+    CHECK_FALSE(decoder.decode_plain(bad));
+    const auto refused = decoder.decode(bad);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message == vme::decode_event_document(bad).error().message);
+    CHECK(vme::decode_event(bad).error().message == refused.error().message);
+    CHECK(vme::EventDecoder::kernel() == vme::FastEventDecoder::kernel());
 }
 
 }  // TEST_SUITE

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "common/event_fast_decode.h"
+#include "common/decode.h"
 #include "common/event_fields.h"
-#include "common/format.h"
 #include "common/message.h"
+#include "common/template.h"
 
 namespace {
 

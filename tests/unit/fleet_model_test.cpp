@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "common/format.h"
+#include "common/time.h"
 #include "subscriber/fleet_model.h"
 
 using vme::sub::FleetModel;
@@ -39,7 +39,8 @@ vme::Event event(const std::string& host, const std::string& vm, const std::stri
     return e;
 }
 
-vme::HostStatus status(const std::string& host, bool online, const std::string& libvirt = "",
+vme::HostStatus status(const std::string& host, bool online,
+                       vme::LibvirtHealthState libvirt = vme::LibvirtHealthState::Unknown,
                        const std::string& time = "") {
     vme::HostStatus s;
     s.host = host;
@@ -162,9 +163,9 @@ TEST_CASE("the filter keeps rows of the places asked for only") {
 
 TEST_CASE("counts: hosts online, offline, libvirt unreachable; VMs by state") {
     FleetModel m({});
-    m.apply_status(status("hv1", true, "connected"), kT0);
+    m.apply_status(status("hv1", true, vme::LibvirtHealthState::Connected), kT0);
     m.apply_status(status("hv2", false), kT0);
-    m.apply_status(status("hv3", true, "unreachable"), kT0);
+    m.apply_status(status("hv3", true, vme::LibvirtHealthState::Unreachable), kT0);
     for (auto [vm, st] : std::vector<std::pair<std::string, std::string>>{
              {"a", "running"}, {"b", "running"}, {"c", "paused"}, {"d", "shutoff"},
              {"e", "crashed"}, {"f", "pmsuspended"}, {"g", "blocked"}})
@@ -192,9 +193,9 @@ TEST_CASE("going offline records when: the status time, or now for a last will w
     CHECK(m.host("hv1")->offline_since_ms == kT0 + 7'000);
     m.apply_status(status("hv1", false), kT0 + 9'000);  // still offline: unchanged
     CHECK(m.host("hv1")->offline_since_ms == kT0 + 7'000);
-    m.apply_status(status("hv2", false, "", "2026-11-26T02:21:24.457Z"), kT0);
+    m.apply_status(status("hv2", false, vme::LibvirtHealthState::Unknown, "2026-11-26T02:21:24.457Z"), kT0);
     CHECK(m.host("hv2")->offline_since_ms == *vme::ms_from_iso_utc("2026-11-26T02:21:24.457Z"));
-    m.apply_status(status("hv1", true, "connected"), kT0 + 10'000);
+    m.apply_status(status("hv1", true, vme::LibvirtHealthState::Connected), kT0 + 10'000);
     CHECK(m.host("hv1")->offline_since_ms == -1);
     CHECK(m.host("nope") == nullptr);
 }

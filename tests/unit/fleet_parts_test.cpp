@@ -6,8 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "common/format.h"
+#include "common/decode.h"
 #include "common/message.h"
+#include "common/time.h"
 #include "io/event_loop.h"
 #include "publisher/journal_keeper.h"
 #include "publisher/roll_call.h"

@@ -1,8 +1,8 @@
-// Tests of common/format.h: times, the human lines, templates and the
-// classic sample's text line.
+// Tests of the text renderings: the human lines (format.h), templates
+// (template.h), terminal-safe JSON (terminal_json.h) and the classic
+// sample's text line (classic_text.h).
 #include <doctest/doctest.h>
 
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -12,34 +12,23 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/classic_text.h"
+#include "common/decode.h"
 #include "common/format.h"
 #include "common/message.h"
 #include "common/sanitize.h"
+#include "common/template.h"
+#include "common/terminal_json.h"
+#include "common/time.h"
+#include "scoped_tz.h"
 
 using namespace vme;
+using vme::test::ScopedTz;
 
 namespace {
 
-/// Sets TZ for one test and puts the previous value back afterwards, so the
-/// order tests run in does not matter.
-class ScopedTz {
-public:
-    explicit ScopedTz(const char* tz) {
-        if (const char* old = std::getenv("TZ")) old_ = old;
-        setenv("TZ", tz, 1);
-        tzset();
-    }
-    ~ScopedTz() {
-        if (old_) setenv("TZ", old_->c_str(), 1);
-        else unsetenv("TZ");
-        tzset();
-    }
-    ScopedTz(const ScopedTz&) = delete;
-    ScopedTz& operator=(const ScopedTz&) = delete;
-
-private:
-    std::optional<std::string> old_;
-};
+/// "Now" for the lines that show it: 2026-11-26T02:21:40.001Z.
+constexpr long long kNow = 1795659700001LL;
 
 Event make_event(std::string host, std::string vm, std::string kind, std::string event,
                  std::string detail, std::string text) {
@@ -113,110 +102,6 @@ std::size_t column_of(const std::string& line, const std::string& needle) {
 }
 
 }  // namespace
-
-TEST_SUITE("format.time") {
-    TEST_CASE("iso_utc_from_ms renders UTC with milliseconds") {
-        CHECK(iso_utc_from_ms(0) == "1970-01-01T00:00:00.000Z");
-        CHECK(iso_utc_from_ms(1795659684457LL) == "2026-11-26T02:21:24.457Z");
-        CHECK(iso_utc_from_ms(1795659684007LL) == "2026-11-26T02:21:24.007Z");
-        CHECK(iso_utc_from_ms(-1) == "1969-12-31T23:59:59.999Z");
-        CHECK(iso_utc_from_ms(951782400000LL) == "2000-02-29T00:00:00.000Z");
-        CHECK(iso_utc_from_ms(253402300799999LL) == "9999-12-31T23:59:59.999Z");
-    }
-
-    TEST_CASE("iso_utc_from_ms agrees with gmtime_r and strftime") {
-        // Every day of 1600-2400 (leap rules of 1600, 1700, 2000, 2100),
-        // each at a different time of day and millisecond.
-        long long ms = -11676096000000LL;  // 1600-01-01T00:00:00Z
-        for (int day = 0; day < 292194; ++day) {
-            const long long t = ms + (day * 7919LL % 86400) * 1000 + day % 1000;
-            const std::time_t secs = static_cast<std::time_t>(t / 1000 - (t % 1000 < 0 ? 1 : 0));
-            std::tm tm{};
-            REQUIRE(gmtime_r(&secs, &tm) != nullptr);
-            char want[40];
-            const std::size_t n = std::strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%S", &tm);
-            char frac[8];
-            std::snprintf(frac, sizeof frac, ".%03dZ", static_cast<int>(((t % 1000) + 1000) % 1000));
-            const std::string expected = std::string(want, n) + frac;
-            if (iso_utc_from_ms(t) != expected) {
-                CHECK(iso_utc_from_ms(t) == expected);
-                break;
-            }
-            ms += 86400000LL;
-        }
-    }
-
-    TEST_CASE("ms_from_iso_utc parses what iso_utc_from_ms writes, and more") {
-        CHECK(ms_from_iso_utc("2026-11-26T02:21:24.457Z") == 1795659684457LL);
-        CHECK(ms_from_iso_utc("2026-11-26T02:21:24Z") == 1795659684000LL);
-        CHECK(ms_from_iso_utc("2026-11-26T02:21:24.4Z") == 1795659684400LL);
-        CHECK(ms_from_iso_utc("2026-11-26T02:21:24.457999999Z") == 1795659684457LL);
-        CHECK(ms_from_iso_utc("2024-02-29T00:00:00Z").has_value());
-        for (long long ms : {0LL, 1LL, 999LL, 1795659684457LL, 4102444799999LL})
-            CHECK(ms_from_iso_utc(iso_utc_from_ms(ms)) == ms);
-    }
-
-    TEST_CASE("ms_from_iso_utc refuses anything else") {
-        for (const char* bad : {"", "garbage", "2026-11-26T02:21:24.457", "2026-11-26 02:21:24.457Z",
-                                "2026-11-26T02:21:24.Z", "2026-11-26T02:21:24.4570000001Z",
-                                "2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-26T24:00:00Z",
-                                "2026-11-26T02:60:00Z", "2026-11-26T02:21:24.457Zx", "+026-11-26T02:21:24Z",
-                                "2026-11-26T02:21:2xZ"}) {
-            CAPTURE(bad);
-            CHECK_FALSE(ms_from_iso_utc(bad).has_value());
-        }
-    }
-
-    TEST_CASE("local_time_ms converts to the zone in TZ") {
-        {
-            ScopedTz tz("UTC");
-            CHECK(local_time_ms("2026-11-26T02:21:24.457Z") == "2026-11-26 02:21:24.457");
-            CHECK(local_time_ms("2026-11-26T02:21:24Z") == "2026-11-26 02:21:24.000");
-            CHECK(local_time_ms("2026-12-31T23:59:59.999Z") == "2026-12-31 23:59:59.999");
-        }
-        {
-            ScopedTz tz("CET-1CEST,M3.5.0,M10.5.0/3");
-            CHECK(local_time_ms("2026-11-26T02:21:24.457Z") == "2026-11-26 03:21:24.457");
-            CHECK(local_time_ms("2026-07-01T23:30:00.001Z") == "2026-07-02 01:30:00.001");
-        }
-    }
-
-    TEST_CASE("local_time_ms returns an unparsable input sanitized") {
-        CHECK(local_time_ms("yesterday") == "yesterday");
-        const std::string hostile = "soon\x1b[2J\n\xff";
-        const std::string shown = local_time_ms(hostile);
-        CHECK(shown == sanitize(hostile));
-        CHECK(shown.find('\x1b') == std::string::npos);
-        CHECK(shown.find("\\x1b[2J") != std::string::npos);
-    }
-
-    TEST_CASE("utc_now_iso and local_now_ms give the current time") {
-        using namespace std::chrono;
-        const auto now_ms = [] { return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count(); };
-        const long long before = now_ms();
-        const std::string iso = utc_now_iso();
-        const long long after = now_ms();
-        REQUIRE(iso.size() == 24);
-        const auto parsed = ms_from_iso_utc(iso);
-        REQUIRE(parsed.has_value());
-        CHECK(before <= *parsed);
-        CHECK(*parsed <= after);
-
-        ScopedTz tz("UTC");
-        const std::string local = local_now_ms();
-        REQUIRE(local.size() == 23);
-        const auto back = ms_from_iso_utc(local.substr(0, 10) + "T" + local.substr(11) + "Z");
-        REQUIRE(back.has_value());
-        CHECK(after <= *back);  // taken after `after`
-        CHECK(*back <= now_ms());
-    }
-
-    TEST_CASE("local_time_from_ms") {
-        ScopedTz tz("UTC");
-        CHECK(local_time_from_ms(1795659684457LL) == "2026-11-26 02:21:24.457");
-        CHECK(local_time_from_ms(-1) == "1969-12-31 23:59:59.999");
-    }
-}
 
 TEST_SUITE("format.human") {
     TEST_CASE("one event: the exact line") {
@@ -312,8 +197,8 @@ TEST_SUITE("format.human") {
         HostStatus st;
         st.host = "hv1";
         st.online = true;
-        CHECK(f.status_line(st).find('\x1b') == std::string::npos);
-        CHECK(f.raw_line("t", "p").find('\x1b') == std::string::npos);
+        CHECK(f.status_line(st, kNow).find('\x1b') == std::string::npos);
+        CHECK(f.raw_line("t", "p", kNow).find('\x1b') == std::string::npos);
     }
 
     TEST_CASE("colour on: class colours, every colour closed, reset at the end") {
@@ -340,15 +225,15 @@ TEST_SUITE("format.human") {
         st.host = "hv1";
         st.version = "0.1.0";
         st.online = true;
-        const std::string online = f.status_line(st);
+        const std::string online = f.status_line(st, kNow);
         CHECK(online.find("\x1b[32mhost online\x1b[0m") != std::string::npos);
         CHECK(balanced_sgr(online));
         st.online = false;
-        const std::string offline = f.status_line(st);
+        const std::string offline = f.status_line(st, kNow);
         CHECK(offline.find("\x1b[31mhost offline\x1b[0m") != std::string::npos);
         CHECK(balanced_sgr(offline));
 
-        const std::string raw = f.raw_line("some/topic", "payload");
+        const std::string raw = f.raw_line("some/topic", "payload", kNow);
         CHECK(raw.ends_with("\x1b[0m"));
         CHECK(strip_sgr(raw).ends_with("  some/topic  payload"));
     }
@@ -392,11 +277,11 @@ TEST_SUITE("format.human") {
             st.host = "hv\x1b[2J";
             st.version = "0.1\n\xc2\x9b";
             st.time = "\x1b[H";
-            const std::string status = f.status_line(st);
+            const std::string status = f.status_line(st, kNow);
             CHECK_FALSE(has_raw_control(status, color));
             CHECK(status.find("hv\\x1b[2J") != std::string::npos);
             CHECK(status.find("(vm-pub 0.1\\n\\u009b)") != std::string::npos);
-            const std::string raw = f.raw_line("a/\x1b[2J/\xff", std::string("x\x1b]2;t\x07\xe2\x80\xae\0y", 12));
+            const std::string raw = f.raw_line("a/\x1b[2J/\xff", std::string("x\x1b]2;t\x07\xe2\x80\xae\0y", 12), kNow);
             CHECK_FALSE(has_raw_control(raw, color));
             CHECK(raw.find("a/\\x1b[2J/\\xff") != std::string::npos);
             CHECK(raw.find("x\\x1b]2;t\\x07\\u202e\\x00y") != std::string::npos);
@@ -439,53 +324,52 @@ TEST_SUITE("format.human") {
         st.host = "hv1";
         st.online = true;
         st.version = "0.1.0";
-        CHECK(f.status_line(st) == "2026-11-26 02:21:24.457  hv1  host online  (vm-pub 0.1.0)");
+        CHECK(f.status_line(st, kNow) == "2026-11-26 02:21:24.457  hv1  host online  (vm-pub 0.1.0)");
         st.online = false;
         st.version.clear();
-        CHECK(f.status_line(st) == "2026-11-26 02:21:24.457  hv1  host offline");
+        CHECK(f.status_line(st, kNow) == "2026-11-26 02:21:24.457  hv1  host offline");
         st.version = "0.1.0";
         st.dropped = 12;
-        CHECK(f.status_line(st) == "2026-11-26 02:21:24.457  hv1  host offline  (vm-pub 0.1.0, 12 dropped)");
+        CHECK(f.status_line(st, kNow) == "2026-11-26 02:21:24.457  hv1  host offline  (vm-pub 0.1.0, 12 dropped)");
         st.dropped = 0;
 
         // The libvirt side: in the note of an online host, and a line of its own.
         st.online = true;
-        st.libvirt = "unreachable";
+        st.libvirt = LibvirtHealthState::Unreachable;
         st.libvirt_error = "keepalive timeout";
-        CHECK(f.status_line(st) ==
+        CHECK(f.status_line(st, kNow) ==
               "2026-11-26 02:21:24.457  hv1  host online  (vm-pub 0.1.0, libvirt unreachable: keepalive timeout)");
-        CHECK(f.libvirt_line(st) == "2026-11-26 02:21:24.457  hv1  libvirt unreachable  (keepalive timeout)");
+        CHECK(f.libvirt_line(st, kNow) == "2026-11-26 02:21:24.457  hv1  libvirt unreachable  (keepalive timeout)");
         st.libvirt_error = "no\x1b]0;PWNED\x07 answer";
-        CHECK(f.libvirt_line(st).find('\x1b') == std::string::npos);
-        st.libvirt = "connected";
+        CHECK(f.libvirt_line(st, kNow).find('\x1b') == std::string::npos);
+        st.libvirt = LibvirtHealthState::Connected;
         st.libvirt_error.clear();
-        CHECK(f.status_line(st) == "2026-11-26 02:21:24.457  hv1  host online  (vm-pub 0.1.0)");
-        CHECK(f.libvirt_line(st) == "2026-11-26 02:21:24.457  hv1  libvirt connected");
-        st.libvirt.clear();
+        CHECK(f.status_line(st, kNow) == "2026-11-26 02:21:24.457  hv1  host online  (vm-pub 0.1.0)");
+        CHECK(f.libvirt_line(st, kNow) == "2026-11-26 02:21:24.457  hv1  libvirt connected");
+        st.libvirt = LibvirtHealthState::Unknown;
         st.online = false;
 
-        // A last will carries no time: the local time now is shown.
+        // A last will carries no time: the local time of `now` is shown.
         st.time.clear();
-        const std::string will = f.status_line(st);
-        REQUIRE(will.size() > 23);
-        CHECK(ms_from_iso_utc(will.substr(0, 10) + "T" + will.substr(11, 12) + "Z").has_value());
+        const std::string will = f.status_line(st, kNow);
+        CHECK(will == "2026-11-26 02:21:40.001  hv1  host offline  (vm-pub 0.1.0)");
 
         // The host column is shared with event lines.
         f.event_line(lifecycle("hypervisor-7", "web1"));
         st.time = "2026-11-26T02:21:24.457Z";
-        CHECK(f.status_line(st).starts_with("2026-11-26 02:21:24.457  hv1           host offline"));
+        CHECK(f.status_line(st, kNow).starts_with("2026-11-26 02:21:24.457  hv1           host offline"));
     }
 
     TEST_CASE("raw lines drop the classic sample's \"\\n\\0\" tail") {
         HumanFormatter f(HumanStyle{false});
         const std::string classic("2026/11/26 3:21:24 event(2) occurred in the domain = < web1 >.\n\0", 64);
-        const std::string line = f.raw_line("libvirt/events", classic);
+        const std::string line = f.raw_line("libvirt/events", classic, kNow);
         CHECK(line.ends_with("  libvirt/events  2026/11/26 3:21:24 event(2) occurred in the domain = < web1 >."));
         CHECK(line.size() == 23 + 2 + 14 + 2 + 62);
-        CHECK(f.raw_line("t", "a\n\n").ends_with("  t  a\\n"));
-        CHECK(f.raw_line("t", std::string("a\0\0", 3)).ends_with("  t  a\\x00"));
-        CHECK(f.raw_line("t", std::string("a\0\n", 3)).ends_with("  t  a\\x00"));
-        CHECK(f.raw_line("t", "").ends_with("  t  "));
+        CHECK(f.raw_line("t", "a\n\n", kNow).ends_with("  t  a\\n"));
+        CHECK(f.raw_line("t", std::string("a\0\0", 3), kNow).ends_with("  t  a\\x00"));
+        CHECK(f.raw_line("t", std::string("a\0\n", 3), kNow).ends_with("  t  a\\x00"));
+        CHECK(f.raw_line("t", "", kNow).ends_with("  t  "));
     }
 }
 

@@ -9,6 +9,7 @@
 #include "common/format.h"
 #include "common/journal.h"
 #include "common/message.h"
+#include "common/time.h"
 #include "common/topic.h"
 #include "subscriber/history_phase.h"
 #include "stderr_pipe.h"

@@ -6,10 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "common/format.h"
+#include "common/decode.h"
 #include "common/history.h"
 #include "common/journal.h"
 #include "common/message.h"
+#include "common/time.h"
 #include "common/topic.h"
 #include "common/when.h"
 

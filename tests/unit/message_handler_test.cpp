@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/history.h"
+#include "common/libvirt_health.h"
 #include "common/message.h"
 #include "common/topic.h"
 #include "subscriber/message_handler.h"
@@ -23,7 +24,7 @@ struct FakeSink final : MessageSink {
     void on_event(const Event& event) override { events.push_back(event.host + "/" + event.domain.name + "#" + std::to_string(event.seq)); }
     void on_status(const HostStatus& status, StatusChange change) override {
         statuses.push_back(status.host + (change == StatusChange::Host ? (status.online ? " online" : " offline")
-                                                                       : " libvirt " + status.libvirt));
+                                                                       : " libvirt " + std::string(libvirt_health_token(status.libvirt))));
     }
     void on_foreign(std::string_view topic, std::string_view payload) override {
         foreign.push_back(std::string(topic) + " " + std::string(payload));
@@ -52,7 +53,7 @@ std::string status_payload(const std::string& host, bool online, const std::stri
     s.time = "2026-11-26T02:21:24.457Z";
     s.host = host;
     s.online = online;
-    s.libvirt = libvirt;
+    s.libvirt = libvirt_health_from_token(libvirt).value();
     return encode_status(s);
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/decode.h"
 #include "common/message.h"
 #include "common/sanitize.h"
 
@@ -449,7 +450,7 @@ TEST_CASE("status: encoding, last will without time, round trip") {
           R"("time":"2026-11-26T02:21:24.457Z","host":"hv1","version":"0.1.0",)"
           R"("boot":"b7e1c0de","dropped":12,"uri":"qemu:///system","callback_errors":0})");
     vme::HostStatus with_libvirt = sample_status();
-    with_libvirt.libvirt = "unreachable";
+    with_libvirt.libvirt = vme::LibvirtHealthState::Unreachable;
     with_libvirt.libvirt_since = "2026-11-26T02:21:30.000Z";
     with_libvirt.libvirt_error = "keepalive timeout";
     with_libvirt.callback_errors = 2;

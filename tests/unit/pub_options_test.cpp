@@ -25,21 +25,24 @@ ParseOutcome parse(std::vector<std::string> args) {
 /// Parses a good command line; fails the test when it is refused.
 Options parsed(std::vector<std::string> args) {
     ParseOutcome outcome = parse(std::move(args));
-    INFO(outcome.message);
+    INFO(outcome.err);
     REQUIRE(outcome.options);
     CHECK(outcome.exit_code == 0);
-    CHECK(outcome.message.empty());
+    CHECK(outcome.out.empty());
+    CHECK(outcome.err.empty());
     return *outcome.options;
 }
 
-/// A usage error: exit 2, no options, one line "vm-pub: ..." containing `part`.
+/// A usage error: exit 2, no options, nothing on stdout, one line
+/// "vm-pub: ...\n" containing `part` on stderr.
 void check_usage_error(const ParseOutcome& outcome, const std::string& part) {
-    CAPTURE(outcome.message);
+    CAPTURE(outcome.err);
     CHECK_FALSE(outcome.options);
     CHECK(outcome.exit_code == 2);
-    CHECK(outcome.message.starts_with("vm-pub: "));
-    CHECK(outcome.message.find('\n') == std::string::npos);
-    CHECK(outcome.message.find(part) != std::string::npos);
+    CHECK(outcome.out.empty());
+    CHECK(outcome.err.starts_with("vm-pub: "));
+    CHECK(outcome.err.find('\n') == outcome.err.size() - 1);
+    CHECK(outcome.err.find(part) != std::string::npos);
 }
 
 }  // namespace
@@ -102,10 +105,12 @@ TEST_CASE("--help and --version exit 0 with their text") {
     const ParseOutcome help = parse({"vm-pub", "--help"});
     CHECK_FALSE(help.options);
     CHECK(help.exit_code == 0);
-    CHECK(help.message.find("--drain-timeout") != std::string::npos);
+    CHECK(help.out.find("--drain-timeout") != std::string::npos);
+    CHECK(help.err.empty());
     const ParseOutcome version = parse({"vm-pub", "--version"});
     CHECK(version.exit_code == 0);
-    CHECK(version.message.starts_with("vm-pub "));
+    CHECK(version.out.starts_with("vm-pub "));
+    CHECK(version.err.empty());
 }
 
 TEST_CASE("usage errors: unknown options, malformed values, unreadable or misspelt config") {
@@ -149,7 +154,7 @@ TEST_CASE("usage errors vm-pub finds after parsing, with their exact messages") 
     for (const Case& c : cases) {
         const ParseOutcome outcome = parse(c.args);
         check_usage_error(outcome, c.message);
-        CHECK(outcome.message == "vm-pub: " + c.message);
+        CHECK(outcome.err == "vm-pub: " + c.message + "\n");
     }
     for (const char* prefix : {"", "a/+", "a/#/b", "/lead", "trail/"}) {
         CAPTURE(prefix);
@@ -188,3 +193,23 @@ TEST_CASE("a password in the broker URL and an unreadable password file are refu
 }
 
 }  // TEST_SUITE
+
+TEST_CASE("io::ParseOutcome: run, print and usage, the one shape of both tools") {
+    using Outcome = vme::io::ParseOutcome<int>;
+    const Outcome run = Outcome::run(7);
+    CHECK(run.options == 7);
+    CHECK(run.exit_code == 0);
+    CHECK(run.out.empty());
+    CHECK(run.err.empty());
+    const Outcome print = Outcome::print("help\n");
+    CHECK_FALSE(print.options);
+    CHECK(print.exit_code == 0);
+    CHECK(print.out == "help\n");
+    CHECK(print.err.empty());
+    const Outcome usage = Outcome::usage("tool", "bad\nthing  ");
+    CHECK_FALSE(usage.options);
+    CHECK(usage.exit_code == vme::io::kUsageExitCode);
+    CHECK(usage.exit_code == 2);
+    CHECK(usage.out.empty());
+    CHECK(usage.err == "tool: bad thing\n");
+}

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "cli_args.h"
-#include "common/format.h"
 #include "common/message.h"
+#include "common/terminal_json.h"
 #include "subscriber/output.h"
 
 using namespace vme;
